@@ -1,0 +1,116 @@
+using Orchestrator.Intake;
+
+namespace Orchestrator.Storage;
+
+/// <summary>
+/// The order buffer: each order taken from a source exactly once, keyed by (source, order id), with its task state.
+/// </summary>
+/// <remarks>Implementations enforce uniqueness in the database (a unique key), not by reading first, so two pollers racing insert an order once.</remarks>
+public interface IOrderBufferStore
+{
+    /// <summary>Inserts orders; an order already buffered is left as it is and reported as a duplicate.</summary>
+    /// <param name="orders">The orders.</param>
+    /// <param name="receivedAt">When they were taken.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One outcome per order, in order.</returns>
+    Task<IReadOnlyList<OrderInsertOutcome>> InsertAsync(IReadOnlyList<SourceOrder> orders, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+
+    /// <summary>Records that orders were marked as received at their source.</summary>
+    /// <param name="source">The source name.</param>
+    /// <param name="orderIds">The orders.</param>
+    /// <param name="markedAt">When.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task SetMarkedAtSourceAsync(string source, IReadOnlyList<string> orderIds, DateTimeOffset markedAt, CancellationToken cancellationToken);
+
+    /// <summary>Gets buffered orders not yet marked at their source (to repair after a crash), oldest first.</summary>
+    /// <param name="source">The source name.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The orders.</returns>
+    Task<IReadOnlyList<BufferedOrder>> GetNotMarkedAtSourceAsync(string source, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Gets buffered orders that have no task yet, oldest first.</summary>
+    /// <param name="source">The source name.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The orders.</returns>
+    Task<IReadOnlyList<BufferedOrder>> GetWithoutTaskAsync(string source, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Creates the task of a buffered order once; a second call leaves the first task as it is.</summary>
+    /// <param name="source">The source name.</param>
+    /// <param name="orderId">The order.</param>
+    /// <param name="flow">The flow the router chose.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when the task was created now.</returns>
+    Task<bool> CreateTaskAsync(string source, string orderId, FlowType flow, CancellationToken cancellationToken);
+
+    /// <summary>Moves an order from one status to another if it is still in the first (compare and set).</summary>
+    /// <param name="transition">The transition.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when the order was in <see cref="OrderTransition.From"/> and moved.</returns>
+    Task<bool> TransitionAsync(OrderTransition transition, CancellationToken cancellationToken);
+
+    /// <summary>Gets failed orders whose next attempt is due and that have attempts left.</summary>
+    /// <param name="now">The current time.</param>
+    /// <param name="maxAttempts">Orders with this many attempts or more are held for a person and not returned.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The orders.</returns>
+    Task<IReadOnlyList<BufferedOrder>> GetDueForRetryAsync(DateTimeOffset now, int maxAttempts, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Gets one buffered order.</summary>
+    /// <param name="source">The source name.</param>
+    /// <param name="orderId">The order.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The order, or <see langword="null"/>.</returns>
+    Task<BufferedOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken);
+
+    /// <summary>Counts buffered orders by status.</summary>
+    /// <param name="source">Only this source, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The count of each status.</returns>
+    Task<IReadOnlyDictionary<OrderStatus, long>> CountByStatusAsync(string? source, CancellationToken cancellationToken);
+}
+
+/// <summary>Reports whether an order was inserted into the buffer.</summary>
+/// <param name="Source">The source name.</param>
+/// <param name="OrderId">The order.</param>
+/// <param name="Inserted">True when inserted now; false when it was already buffered.</param>
+public sealed record OrderInsertOutcome(string Source, string OrderId, bool Inserted);
+
+/// <summary>Represents an order in the buffer with its task state.</summary>
+/// <param name="Order">The order as the source reported it.</param>
+/// <param name="Status">The task status.</param>
+/// <param name="Flow">The flow, once the task exists.</param>
+/// <param name="Attempts">How many times processing failed.</param>
+/// <param name="LastError">The last failure, if any.</param>
+/// <param name="ReceivedAt">When it was buffered.</param>
+/// <param name="MarkedAtSourceAt">When it was marked at the source, if it was.</param>
+/// <param name="NextAttemptAt">When a failed order is retried next, if it is.</param>
+public sealed record BufferedOrder(
+    SourceOrder Order,
+    OrderStatus Status,
+    FlowType? Flow,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? MarkedAtSourceAt,
+    DateTimeOffset? NextAttemptAt);
+
+/// <summary>Represents a compare-and-set move of an order's status.</summary>
+/// <param name="Source">The source name.</param>
+/// <param name="OrderId">The order.</param>
+/// <param name="From">The status the order must be in.</param>
+/// <param name="To">The new status.</param>
+/// <param name="At">When.</param>
+/// <param name="Error">The failure, when moving to <see cref="OrderStatus.Failed"/> (counts an attempt).</param>
+/// <param name="NextAttemptAt">When to retry a failed order, or <see langword="null"/> to hold it for a person.</param>
+public sealed record OrderTransition(
+    string Source,
+    string OrderId,
+    OrderStatus From,
+    OrderStatus To,
+    DateTimeOffset At,
+    string? Error = null,
+    DateTimeOffset? NextAttemptAt = null);
