@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Orchestrator.Internal;
+
+/// <summary>Log messages of Orchestrator.Core (EventIds 1000–1999). No secrets, no whole options objects.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Debug, "Intake poll of {Source}/{Partition} skipped: another poller holds the lock")]
+    public static partial void IntakeLockHeld(ILogger logger, string source, string partition);
+
+    [LoggerMessage(1001, LogLevel.Information, "Intake poll of {Source}/{Partition}: {Fetched} fetched, {Inserted} new, {Duplicates} duplicates, {Rejected} rejected, {TasksCreated} tasks, watermark {Watermark:o}")]
+    public static partial void IntakePolled(ILogger logger, string source, string partition, int fetched, int inserted, int duplicates, int rejected, int tasksCreated, DateTimeOffset? watermark);
+
+    [LoggerMessage(1002, LogLevel.Error, "Intake poll of {Source}/{Partition} failed; the watermark stays at {Watermark:o} and the window is read again next time")]
+    public static partial void IntakePollFailed(ILogger logger, Exception exception, string source, string partition, DateTimeOffset? watermark);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Order {OrderId} of {Source} was not marked as received at the source ({Reason}); it stays buffered and is marked on a later poll")]
+    public static partial void MarkFailed(ILogger logger, string source, string orderId, string reason);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Order {OrderId} of {Source} is invalid ({Reason}); it is buffered as FAILED and held for a person (trace {TraceId})")]
+    public static partial void OrderInvalid(ILogger logger, string source, string orderId, string reason, string? traceId);
+
+    [LoggerMessage(1005, LogLevel.Error, "An order of {Source} without an order id was refused (trace {TraceId})")]
+    public static partial void OrderWithoutId(ILogger logger, string source, string? traceId);
+
+    [LoggerMessage(1006, LogLevel.Warning, "Rescan of {Source}/{Partition} from {WindowStart:o} to {WindowEnd:o} found {Gaps} orders the buffer did not have; they were taken now")]
+    public static partial void RescanFoundGaps(ILogger logger, string source, string partition, DateTimeOffset windowStart, DateTimeOffset windowEnd, int gaps);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Intake poll of {Source}/{Partition} lost its lock to another poller and stopped")]
+    public static partial void IntakeLeaseLost(ILogger logger, string source, string partition);
+
+    [LoggerMessage(1009, LogLevel.Error, "Order {OrderId} of {Source} could not be routed; it stays buffered without a task and is routed again on the next poll")]
+    public static partial void RouteFailed(ILogger logger, Exception exception, string source, string orderId);
+
+    [LoggerMessage(1008, LogLevel.Information, "Intake repaired {Source}: {Marked} orders marked at the source, {TasksCreated} tasks created after an interruption")]
+    public static partial void IntakeRepaired(ILogger logger, string source, int marked, int tasksCreated);
+}
