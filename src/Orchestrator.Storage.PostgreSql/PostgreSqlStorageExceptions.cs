@@ -1,0 +1,43 @@
+namespace Orchestrator.Storage.PostgreSql;
+
+/// <summary>Represents a database whose schema is newer than this package knows (ERR-STORE-001): a newer release migrated it.</summary>
+public sealed class SchemaVersionException : OrchestratorException
+{
+    /// <summary>Initializes a new instance of the <see cref="SchemaVersionException"/> class.</summary>
+    /// <param name="foundVersion">The schema version in the database.</param>
+    /// <param name="knownVersion">The newest schema version this package knows.</param>
+    public SchemaVersionException(int foundVersion, int knownVersion)
+        : base(
+            "ERR-STORE-001",
+            $"The PostgreSQL schema is at version {foundVersion}, but this Orchestrator.Storage.PostgreSql knows versions up to {knownVersion}. It was migrated by a newer release; upgrade this application instead of running it against that database.")
+    {
+        FoundVersion = foundVersion;
+        KnownVersion = knownVersion;
+    }
+
+    /// <summary>Gets the schema version in the database.</summary>
+    public int FoundVersion { get; }
+
+    /// <summary>Gets the newest schema version this package knows.</summary>
+    public int KnownVersion { get; }
+}
+
+/// <summary>Represents a PostgreSQL server that cannot be reached or refuses the connection (ERR-STORE-002).</summary>
+/// <remarks>The message names the host, port, database and user, never the password.</remarks>
+public sealed class StorageUnavailableException : OrchestratorException
+{
+    /// <summary>Initializes a new instance of the <see cref="StorageUnavailableException"/> class.</summary>
+    /// <param name="location">Where the server was expected: host, port, database and user.</param>
+    /// <param name="innerException">The underlying error.</param>
+    public StorageUnavailableException(string location, Exception innerException)
+        : base("ERR-STORE-002", $"Cannot connect to PostgreSQL at {location}: {innerException?.GetType().Name}.", innerException)
+    {
+        Location = location;
+    }
+
+    /// <summary>Gets where the server was expected: host, port, database and user.</summary>
+    public string Location { get; }
+
+    /// <inheritdoc />
+    public override bool IsTransient => true;
+}

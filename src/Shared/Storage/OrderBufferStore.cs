@@ -1,0 +1,271 @@
+using System.Data.Common;
+using System.Text.Json;
+using Orchestrator.Intake;
+
+namespace Orchestrator.Storage.Relational;
+
+/// <summary>The order buffer and each order's task, one row per (source, order id), uniqueness enforced by the primary key.</summary>
+internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider time) : IOrderBufferStore
+{
+    private const string Columns =
+        "source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, flow, attempts, last_error, received_at, marked_at_source_at, next_attempt_at";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task<IReadOnlyList<OrderInsertOutcome>> InsertAsync(IReadOnlyList<SourceOrder> orders, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orders);
+        if (orders.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<OrderInsertOutcome>>([]);
+        }
+
+        foreach (var order in orders)
+        {
+            ArgumentNullException.ThrowIfNull(order);
+            ArgumentException.ThrowIfNullOrWhiteSpace(order.Source);
+            ArgumentException.ThrowIfNullOrWhiteSpace(order.OrderId);
+        }
+
+        return database.WriteAsync<IReadOnlyList<OrderInsertOutcome>>(
+            async (connection, transaction) =>
+            {
+                var outcomes = new List<OrderInsertOutcome>(orders.Count);
+                var command = Sql.Command(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO order_buffer (source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, attempts, received_at, updated_at)
+                    VALUES (@source, @order_id, @created_at, @changed_at, @source_status, @warehouse_id, @lines, @attributes, 'NEW', 0, @received_at, @received_at)
+                    ON CONFLICT (source, order_id) DO NOTHING
+                    """);
+                await using (command.ConfigureAwait(false))
+                {
+                    var source = command.Add("@source", (string?)null);
+                    var orderId = command.Add("@order_id", (string?)null);
+                    var createdAt = command.Add("@created_at", (long?)null);
+                    var changedAt = command.Add("@changed_at", (long?)null);
+                    var status = command.Add("@source_status", (string?)null);
+                    var warehouse = command.Add("@warehouse_id", (string?)null);
+                    var lines = command.Add("@lines", (string?)null);
+                    var attributes = command.Add("@attributes", (string?)null);
+                    command.Add("@received_at", receivedAt);
+                    foreach (var order in orders)
+                    {
+                        source.Value = order.Source;
+                        orderId.Value = order.OrderId;
+                        createdAt.Value = order.CreatedAt.UtcTicks;
+                        changedAt.Value = order.ChangedAt.UtcTicks;
+                        status.Value = order.Status ?? string.Empty;
+                        warehouse.Value = (object?)order.WarehouseId ?? DBNull.Value;
+                        lines.Value = JsonSerializer.Serialize(order.Lines ?? [], Json);
+                        attributes.Value = order.Attributes is null ? DBNull.Value : JsonSerializer.Serialize(order.Attributes, Json);
+                        var inserted = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false) == 1;
+                        outcomes.Add(new OrderInsertOutcome(order.Source, order.OrderId, inserted));
+                    }
+                }
+
+                return outcomes;
+            },
+            cancellationToken);
+    }
+
+    public Task SetMarkedAtSourceAsync(string source, IReadOnlyList<string> orderIds, DateTimeOffset markedAt, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        ArgumentNullException.ThrowIfNull(orderIds);
+        if (orderIds.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                // The first mark is kept: it records when the source first learned that the order was taken.
+                var command = Sql.Command(
+                    connection,
+                    transaction,
+                    "UPDATE order_buffer SET marked_at_source_at = @at, updated_at = @at WHERE source = @source AND order_id = @order_id AND marked_at_source_at IS NULL");
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Add("@at", markedAt);
+                    command.Add("@source", source);
+                    var orderId = command.Add("@order_id", (string?)null);
+                    foreach (var id in orderIds)
+                    {
+                        orderId.Value = id;
+                        await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                return 0;
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<BufferedOrder>> GetNotMarkedAtSourceAsync(string source, int limit, CancellationToken cancellationToken)
+        => ListAsync("source = @source AND marked_at_source_at IS NULL", source, limit, cancellationToken);
+
+    public Task<IReadOnlyList<BufferedOrder>> GetWithoutTaskAsync(string source, int limit, CancellationToken cancellationToken)
+        => ListAsync("source = @source AND flow IS NULL", source, limit, cancellationToken);
+
+    public Task<bool> CreateTaskAsync(string source, string orderId, FlowType flow, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        var now = time.GetUtcNow();
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var command = Sql.Command(
+                    connection,
+                    transaction,
+                    "UPDATE order_buffer SET flow = @flow, task_created_at = @now, updated_at = @now WHERE source = @source AND order_id = @order_id AND flow IS NULL");
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Add("@flow", Codes.Of(flow));
+                    command.Add("@now", now);
+                    command.Add("@source", source);
+                    command.Add("@order_id", orderId);
+                    return await command.ExecuteAsync(cancellationToken).ConfigureAwait(false) == 1;
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task<bool> TransitionAsync(OrderTransition transition, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        var failing = transition.To == OrderStatus.Failed;
+
+        // A move to FAILED counts an attempt and records the error and the retry time; any other move clears the retry time.
+        var text = failing
+            ? """
+              UPDATE order_buffer SET status = @to, attempts = attempts + 1, last_error = @error, next_attempt_at = @next, updated_at = @at
+              WHERE source = @source AND order_id = @order_id AND status = @from
+              """
+            : """
+              UPDATE order_buffer SET status = @to, next_attempt_at = NULL, updated_at = @at
+              WHERE source = @source AND order_id = @order_id AND status = @from
+              """;
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var command = Sql.Command(connection, transaction, text);
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Add("@to", Codes.Of(transition.To));
+                    command.Add("@from", Codes.Of(transition.From));
+                    command.Add("@at", transition.At);
+                    command.Add("@source", transition.Source);
+                    command.Add("@order_id", transition.OrderId);
+                    if (failing)
+                    {
+                        command.Add("@error", transition.Error);
+                        command.Add("@next", transition.NextAttemptAt);
+                    }
+
+                    return await command.ExecuteAsync(cancellationToken).ConfigureAwait(false) == 1;
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task<IReadOnlyList<BufferedOrder>> GetDueForRetryAsync(DateTimeOffset now, int maxAttempts, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return database.ReadAsync<IReadOnlyList<BufferedOrder>>(
+            async connection =>
+            {
+                var command = Sql.Command(
+                    connection,
+                    null,
+                    $"""
+                    SELECT {Columns} FROM order_buffer
+                    WHERE status = 'FAILED' AND next_attempt_at IS NOT NULL AND next_attempt_at <= @now AND attempts < @max
+                    ORDER BY next_attempt_at, source, order_id LIMIT @limit
+                    """);
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Add("@now", now);
+                    command.Add("@max", maxAttempts);
+                    command.Add("@limit", limit);
+                    return await command.ListAsync(Map, cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+    }
+
+    public Task<BufferedOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken)
+        => database.ReadAsync(
+            async connection =>
+            {
+                var command = Sql.Command(connection, null, $"SELECT {Columns} FROM order_buffer WHERE source = @source AND order_id = @order_id");
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Add("@source", source);
+                    command.Add("@order_id", orderId);
+                    return await command.FirstOrDefaultAsync(Map, cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+
+    public Task<IReadOnlyDictionary<OrderStatus, long>> CountByStatusAsync(string? source, CancellationToken cancellationToken)
+        => database.ReadAsync<IReadOnlyDictionary<OrderStatus, long>>(
+            async connection =>
+            {
+                var where = source is null ? string.Empty : "WHERE source = @source";
+                var command = Sql.Command(connection, null, $"SELECT status, count(*) FROM order_buffer {where} GROUP BY status");
+                await using (command.ConfigureAwait(false))
+                {
+                    if (source is not null)
+                    {
+                        command.Add("@source", source);
+                    }
+
+                    var counts = Enum.GetValues<OrderStatus>().ToDictionary(s => s, _ => 0L);
+                    foreach (var (status, count) in await command.ListAsync(r => (Codes.OrderStatusOf(r.GetString(0)), r.Int64(1)), cancellationToken).ConfigureAwait(false))
+                    {
+                        counts[status] = count;
+                    }
+
+                    return counts;
+                }
+            },
+            cancellationToken);
+
+    private Task<IReadOnlyList<BufferedOrder>> ListAsync(string where, string source, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return database.ReadAsync<IReadOnlyList<BufferedOrder>>(
+            async connection =>
+            {
+                var command = Sql.Command(connection, null, $"SELECT {Columns} FROM order_buffer WHERE {where} ORDER BY received_at, order_id LIMIT @limit");
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Add("@source", source);
+                    command.Add("@limit", limit);
+                    return await command.ListAsync(Map, cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+    }
+
+    private static BufferedOrder Map(DbDataReader r)
+    {
+        var lines = JsonSerializer.Deserialize<List<OrderLine>>(r.GetString(6), Json) ?? [];
+        var attributes = r.IsDBNull(7) ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(7), Json);
+        var order = new SourceOrder(r.GetString(0), r.GetString(1), r.Time(2), r.Time(3), r.GetString(4), r.NullableString(5), lines, attributes);
+        return new BufferedOrder(
+            order,
+            Codes.OrderStatusOf(r.GetString(8)),
+            r.IsDBNull(9) ? null : Codes.FlowOf(r.GetString(9)),
+            r.Int32(10),
+            r.NullableString(11),
+            r.Time(12),
+            r.NullableTime(13),
+            r.NullableTime(14));
+    }
+}

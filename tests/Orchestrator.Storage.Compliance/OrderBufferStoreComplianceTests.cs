@@ -1,0 +1,158 @@
+using Orchestrator.Intake;
+
+namespace Orchestrator.Storage.Compliance;
+
+/// <summary>The order buffer: each order taken exactly once per (source, order id), its task and its status machine.</summary>
+public abstract class OrderBufferStoreComplianceTests : StorageComplianceTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Makes an order.</summary>
+    protected static SourceOrder Order(string id, string source = "erp", string? warehouse = "WH1")
+        => new(source, id, T0.AddTicks(1234567), T0.AddMinutes(1), "PAID", warehouse, [new OrderLine("SKU-1", 2), new OrderLine("SKU-2", 1)], new Dictionary<string, string> { ["channel"] = "coupang" });
+
+    /// <summary>Every field of the order must come back as the source reported it, to the tick, or the flow router and the repair job work on wrong data.</summary>
+    [Fact]
+    public async Task InsertAsync_NewOrder_StoredAsNewWithEveryField()
+    {
+        var outcomes = await Storage.OrderBuffer.InsertAsync([Order("o-1")], T0.AddMinutes(2), Ct);
+
+        Assert.Equal([new OrderInsertOutcome("erp", "o-1", true)], outcomes);
+        var stored = await Storage.OrderBuffer.GetAsync("erp", "o-1", Ct);
+        Assert.NotNull(stored);
+        Assert.Equal(OrderStatus.New, stored.Status);
+        Assert.Null(stored.Flow);
+        Assert.Equal(0, stored.Attempts);
+        Assert.Equal(T0.AddMinutes(2), stored.ReceivedAt);
+        Assert.Null(stored.MarkedAtSourceAt);
+        Assert.Equal(T0.AddTicks(1234567), stored.Order.CreatedAt);
+        Assert.Equal(T0.AddMinutes(1), stored.Order.ChangedAt);
+        Assert.Equal("PAID", stored.Order.Status);
+        Assert.Equal("WH1", stored.Order.WarehouseId);
+        Assert.Equal([new OrderLine("SKU-1", 2), new OrderLine("SKU-2", 1)], stored.Order.Lines);
+        Assert.Equal("coupang", stored.Order.Attributes!["channel"]);
+    }
+
+    /// <summary>Overlapping polls return the same order again (seed 000: 重複偵測); the second copy must be reported as a duplicate and must not overwrite the first.</summary>
+    [Fact]
+    public async Task InsertAsync_SameOrderTwice_SecondIsDuplicateAndFirstKept()
+    {
+        await Storage.OrderBuffer.InsertAsync([Order("o-1")], T0, Ct);
+        await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "o-1", OrderStatus.New, OrderStatus.InProgress, T0), Ct);
+
+        var outcomes = await Storage.OrderBuffer.InsertAsync([Order("o-1"), Order("o-2")], T0.AddMinutes(1), Ct);
+
+        Assert.Equal([false, true], outcomes.Select(o => o.Inserted));
+        var first = await Storage.OrderBuffer.GetAsync("erp", "o-1", Ct);
+        Assert.Equal(OrderStatus.InProgress, first!.Status);
+        Assert.Equal(T0, first.ReceivedAt);
+    }
+
+    /// <summary>Order ids are unique only within a source, so the same id from two sources is two orders.</summary>
+    [Fact]
+    public async Task InsertAsync_SameOrderIdFromTwoSources_BothInserted()
+    {
+        var outcomes = await Storage.OrderBuffer.InsertAsync([Order("o-1", "erp"), Order("o-1", "coupang-main")], T0, Ct);
+
+        Assert.All(outcomes, o => Assert.True(o.Inserted));
+    }
+
+    /// <summary>A SELECT-then-INSERT buffer passes every other fact and fails this one: two pollers racing must insert an order once.</summary>
+    [Fact]
+    public async Task InsertAsync_SameOrderConcurrently_ExactlyOneInsert()
+    {
+        var results = await RaceAsync(8, (storage, _) => storage.OrderBuffer.InsertAsync([Order("race-1")], T0, Ct));
+
+        Assert.Equal(1, results.Count(r => r[0].Inserted));
+    }
+
+    /// <summary>After a crash between buffering and marking, the repair job must find exactly the orders the source has not been told about.</summary>
+    [Fact]
+    public async Task SetMarkedAtSourceAsync_MarkedOrders_NotReturnedAsNotMarked()
+    {
+        await Storage.OrderBuffer.InsertAsync([Order("o-1"), Order("o-2"), Order("o-3")], T0, Ct);
+
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["o-1", "o-3"], T0.AddSeconds(5), Ct);
+
+        var notMarked = await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct);
+        Assert.Equal(["o-2"], notMarked.Select(o => o.Order.OrderId));
+        Assert.Equal(T0.AddSeconds(5), (await Storage.OrderBuffer.GetAsync("erp", "o-1", Ct))!.MarkedAtSourceAt);
+    }
+
+    /// <summary>A task is created once per order (seed 000: 建立對應的任務); a retried routing must not switch the flow of an order already routed.</summary>
+    [Fact]
+    public async Task CreateTaskAsync_SecondCall_KeepsFirstFlow()
+    {
+        await Storage.OrderBuffer.InsertAsync([Order("o-1"), Order("o-2")], T0, Ct);
+
+        Assert.True(await Storage.OrderBuffer.CreateTaskAsync("erp", "o-1", FlowType.B, Ct));
+        Assert.False(await Storage.OrderBuffer.CreateTaskAsync("erp", "o-1", FlowType.A, Ct));
+
+        Assert.Equal(FlowType.B, (await Storage.OrderBuffer.GetAsync("erp", "o-1", Ct))!.Flow);
+        Assert.Equal(["o-2"], (await Storage.OrderBuffer.GetWithoutTaskAsync("erp", 10, Ct)).Select(o => o.Order.OrderId));
+    }
+
+    /// <summary>Status moves are compare-and-set, so two workers cannot both take a NEW order into processing.</summary>
+    [Fact]
+    public async Task TransitionAsync_FromWrongStatus_ReturnsFalseAndKeepsStatus()
+    {
+        await Storage.OrderBuffer.InsertAsync([Order("o-1")], T0, Ct);
+
+        Assert.True(await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "o-1", OrderStatus.New, OrderStatus.InProgress, T0), Ct));
+        Assert.False(await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "o-1", OrderStatus.New, OrderStatus.InProgress, T0), Ct));
+        Assert.False(await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "missing", OrderStatus.New, OrderStatus.InProgress, T0), Ct));
+    }
+
+    /// <summary>FAILED orders are retried with backoff, then held for a person; only due orders with attempts left come back.</summary>
+    [Fact]
+    public async Task GetDueForRetryAsync_FailedOrders_ReturnsOnlyDueWithAttemptsLeft()
+    {
+        await Storage.OrderBuffer.InsertAsync([Order("due"), Order("later"), Order("exhausted"), Order("held")], T0, Ct);
+        foreach (var id in new[] { "due", "later", "exhausted", "held" })
+        {
+            await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", id, OrderStatus.New, OrderStatus.InProgress, T0), Ct);
+        }
+
+        await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "due", OrderStatus.InProgress, OrderStatus.Failed, T0, "timeout", T0.AddMinutes(1)), Ct);
+        await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "later", OrderStatus.InProgress, OrderStatus.Failed, T0, "timeout", T0.AddHours(1)), Ct);
+        await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "held", OrderStatus.InProgress, OrderStatus.Failed, T0, "bad data", null), Ct);
+        for (var i = 0; i < 3; i++)
+        {
+            if (i > 0)
+            {
+                await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "exhausted", OrderStatus.Failed, OrderStatus.InProgress, T0), Ct);
+            }
+
+            await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "exhausted", OrderStatus.InProgress, OrderStatus.Failed, T0, "boom " + i, T0), Ct);
+        }
+
+        var due = await Storage.OrderBuffer.GetDueForRetryAsync(T0.AddMinutes(5), maxAttempts: 3, limit: 10, Ct);
+
+        var order = Assert.Single(due);
+        Assert.Equal("due", order.Order.OrderId);
+        Assert.Equal(1, order.Attempts);
+        Assert.Equal("timeout", order.LastError);
+        Assert.Equal(T0.AddMinutes(1), order.NextAttemptAt);
+        var exhausted = await Storage.OrderBuffer.GetAsync("erp", "exhausted", Ct);
+        Assert.Equal(3, exhausted!.Attempts);
+        Assert.Equal("boom 2", exhausted.LastError);
+    }
+
+    /// <summary>The dashboard shows a count for every status, including the ones at zero.</summary>
+    [Fact]
+    public async Task CountByStatusAsync_MixedStatuses_CountsEveryStatusPerSource()
+    {
+        await Storage.OrderBuffer.InsertAsync([Order("a"), Order("b"), Order("c"), Order("x", "other")], T0, Ct);
+        await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "a", OrderStatus.New, OrderStatus.InProgress, T0), Ct);
+        await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "a", OrderStatus.InProgress, OrderStatus.Completed, T0), Ct);
+
+        var erp = await Storage.OrderBuffer.CountByStatusAsync("erp", Ct);
+        var all = await Storage.OrderBuffer.CountByStatusAsync(null, Ct);
+
+        Assert.Equal(2, erp[OrderStatus.New]);
+        Assert.Equal(1, erp[OrderStatus.Completed]);
+        Assert.Equal(0, erp[OrderStatus.Failed]);
+        Assert.Equal(0, erp[OrderStatus.InProgress]);
+        Assert.Equal(3, all[OrderStatus.New]);
+    }
+}
