@@ -139,6 +139,28 @@ public abstract class OrderBufferStoreComplianceTests : StorageComplianceTests
     }
 
     /// <summary>The dashboard shows a count for every status, including the ones at zero.</summary>
+    /// <summary>The task runner picks up only orders that have a task, and finds work a crash left in progress by its last change; an order without a task belongs to the intake repair, not the runner.</summary>
+    [Fact]
+    public async Task GetTasksAsync_StatusSourceAndAge_ReturnsOnlyTasksThatMatch()
+    {
+        await Storage.OrderBuffer.InsertAsync([Order("no-task"), Order("new"), Order("started"), Order("other", "coupang-main")], T0, Ct);
+        await Storage.OrderBuffer.CreateTaskAsync("erp", "new", FlowType.A, Ct);
+        await Storage.OrderBuffer.CreateTaskAsync("erp", "started", FlowType.B, Ct);
+        await Storage.OrderBuffer.CreateTaskAsync("coupang-main", "other", FlowType.A, Ct);
+        Time.Advance(TimeSpan.FromMinutes(10));
+        await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "started", OrderStatus.New, OrderStatus.InProgress, Time.GetUtcNow()), Ct);
+
+        var newTasks = await Storage.OrderBuffer.GetTasksAsync(OrderStatus.New, null, null, 10, Ct);
+        var newErpTasks = await Storage.OrderBuffer.GetTasksAsync(OrderStatus.New, "erp", null, 10, Ct);
+        var staleInProgress = await Storage.OrderBuffer.GetTasksAsync(OrderStatus.InProgress, "erp", Time.GetUtcNow().AddMinutes(1), 10, Ct);
+        var freshOnly = await Storage.OrderBuffer.GetTasksAsync(OrderStatus.InProgress, "erp", Time.GetUtcNow().AddMinutes(-1), 10, Ct);
+
+        Assert.Equal(["new", "other"], newTasks.Select(o => o.Order.OrderId).Order(StringComparer.Ordinal));
+        Assert.Equal(["new"], newErpTasks.Select(o => o.Order.OrderId));
+        Assert.Equal(FlowType.B, Assert.Single(staleInProgress).Flow);
+        Assert.Empty(freshOnly);
+    }
+
     [Fact]
     public async Task CountByStatusAsync_MixedStatuses_CountsEveryStatusPerSource()
     {

@@ -32,6 +32,9 @@ internal static partial class Log
     [LoggerMessage(1009, LogLevel.Error, "Order {OrderId} of {Source} could not be routed; it stays buffered without a task and is routed again on the next poll")]
     public static partial void RouteFailed(ILogger logger, Exception exception, string source, string orderId);
 
+    [LoggerMessage(1010, LogLevel.Warning, "Task of order {OrderId} ({Source}) failed, attempt {Attempt} of {MaxAttempts}: {Reason}; next attempt {NextAttemptAt:o} (none: held for a person)")]
+    public static partial void OrderTaskFailed(ILogger logger, string source, string orderId, int attempt, int maxAttempts, string reason, DateTimeOffset? nextAttemptAt);
+
     [LoggerMessage(1008, LogLevel.Information, "Intake repaired {Source}: {Marked} orders marked at the source, {TasksCreated} tasks created after an interruption")]
     public static partial void IntakeRepaired(ILogger logger, string source, int marked, int tasksCreated);
 }

@@ -59,6 +59,15 @@ public interface IOrderBufferStore
     /// <returns>The orders.</returns>
     Task<IReadOnlyList<BufferedOrder>> GetDueForRetryAsync(DateTimeOffset now, int maxAttempts, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Gets orders that have a task and are in a status, least recently changed first.</summary>
+    /// <param name="status">The status.</param>
+    /// <param name="source">Only this source, or <see langword="null"/> for all.</param>
+    /// <param name="updatedBefore">Only orders not changed since this time (to find work a crash left in progress), or <see langword="null"/>.</param>
+    /// <param name="limit">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The orders.</returns>
+    Task<IReadOnlyList<BufferedOrder>> GetTasksAsync(OrderStatus status, string? source, DateTimeOffset? updatedBefore, int limit, CancellationToken cancellationToken);
+
     /// <summary>Gets one buffered order.</summary>
     /// <param name="source">The source name.</param>
     /// <param name="orderId">The order.</param>

@@ -197,6 +197,44 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<BufferedOrder>> GetTasksAsync(OrderStatus status, string? source, DateTimeOffset? updatedBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var where = "status = @status AND flow IS NOT NULL";
+        if (source is not null)
+        {
+            where += " AND source = @source";
+        }
+
+        if (updatedBefore is not null)
+        {
+            where += " AND updated_at < @before";
+        }
+
+        return database.ReadAsync<IReadOnlyList<BufferedOrder>>(
+            async connection =>
+            {
+                var command = Sql.Command(connection, null, $"SELECT {Columns} FROM order_buffer WHERE {where} ORDER BY updated_at, source, order_id LIMIT @limit");
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Add("@status", Codes.Of(status));
+                    if (source is not null)
+                    {
+                        command.Add("@source", source);
+                    }
+
+                    if (updatedBefore is { } before)
+                    {
+                        command.Add("@before", before);
+                    }
+
+                    command.Add("@limit", limit);
+                    return await command.ListAsync(Map, cancellationToken).ConfigureAwait(false);
+                }
+            },
+            cancellationToken);
+    }
+
     public Task<BufferedOrder?> GetAsync(string source, string orderId, CancellationToken cancellationToken)
         => database.ReadAsync(
             async connection =>
