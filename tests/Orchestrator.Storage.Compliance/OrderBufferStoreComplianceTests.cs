@@ -80,13 +80,27 @@ public abstract class OrderBufferStoreComplianceTests : StorageComplianceTests
     }
 
     /// <summary>A task is created once per order (seed 000: 建立對應的任務); a retried routing must not switch the flow of an order already routed.</summary>
+    /// <summary>The intake creates a page's tasks in one call; a task that exists (created before a crash, or by the repair) is not counted again.</summary>
     [Fact]
-    public async Task CreateTaskAsync_SecondCall_KeepsFirstFlow()
+    public async Task CreateTasksAsync_SomeAlreadyTasked_CreatesOnlyTheRest()
+    {
+        await Storage.OrderBuffer.InsertAsync([Order("o-1"), Order("o-2"), Order("o-3")], T0, Ct);
+        await Storage.OrderBuffer.CreateTasksAsync("erp", [new OrderTaskRequest("o-2", FlowType.A)], Ct);
+
+        var created = await Storage.OrderBuffer.CreateTasksAsync("erp", [new OrderTaskRequest("o-1", FlowType.B), new OrderTaskRequest("o-2", FlowType.B), new OrderTaskRequest("o-3", FlowType.A)], Ct);
+
+        Assert.Equal(2, created);
+        Assert.Equal(FlowType.A, (await Storage.OrderBuffer.GetAsync("erp", "o-2", Ct))!.Flow);
+        Assert.Empty(await Storage.OrderBuffer.GetWithoutTaskAsync("erp", 10, Ct));
+    }
+
+    [Fact]
+    public async Task CreateTasksAsync_SecondCall_KeepsFirstFlow()
     {
         await Storage.OrderBuffer.InsertAsync([Order("o-1"), Order("o-2")], T0, Ct);
 
-        Assert.True(await Storage.OrderBuffer.CreateTaskAsync("erp", "o-1", FlowType.B, Ct));
-        Assert.False(await Storage.OrderBuffer.CreateTaskAsync("erp", "o-1", FlowType.A, Ct));
+        Assert.Equal(1, await Storage.OrderBuffer.CreateTasksAsync("erp", [new OrderTaskRequest("o-1", FlowType.B)], Ct));
+        Assert.Equal(0, await Storage.OrderBuffer.CreateTasksAsync("erp", [new OrderTaskRequest("o-1", FlowType.A)], Ct));
 
         Assert.Equal(FlowType.B, (await Storage.OrderBuffer.GetAsync("erp", "o-1", Ct))!.Flow);
         Assert.Equal(["o-2"], (await Storage.OrderBuffer.GetWithoutTaskAsync("erp", 10, Ct)).Select(o => o.Order.OrderId));
@@ -144,9 +158,8 @@ public abstract class OrderBufferStoreComplianceTests : StorageComplianceTests
     public async Task GetTasksAsync_StatusSourceAndAge_ReturnsOnlyTasksThatMatch()
     {
         await Storage.OrderBuffer.InsertAsync([Order("no-task"), Order("new"), Order("started"), Order("other", "coupang-main")], T0, Ct);
-        await Storage.OrderBuffer.CreateTaskAsync("erp", "new", FlowType.A, Ct);
-        await Storage.OrderBuffer.CreateTaskAsync("erp", "started", FlowType.B, Ct);
-        await Storage.OrderBuffer.CreateTaskAsync("coupang-main", "other", FlowType.A, Ct);
+        await Storage.OrderBuffer.CreateTasksAsync("erp", [new OrderTaskRequest("new", FlowType.A), new OrderTaskRequest("started", FlowType.B)], Ct);
+        await Storage.OrderBuffer.CreateTasksAsync("coupang-main", [new OrderTaskRequest("other", FlowType.A)], Ct);
         Time.Advance(TimeSpan.FromMinutes(10));
         await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "started", OrderStatus.New, OrderStatus.InProgress, Time.GetUtcNow()), Ct);
 

@@ -418,26 +418,23 @@ public sealed class OrderIntakePipeline
 
     private async Task CreateTasksAsync(IReadOnlyList<SourceOrder> orders, Counters counters, CancellationToken cancellationToken)
     {
+        var tasks = new List<OrderTaskRequest>(orders.Count);
         foreach (var order in orders)
         {
             // A router that throws leaves the order buffered without a task; the repair routes it again next poll.
-            FlowType flow;
             try
             {
-                flow = _router.Route(order);
+                tasks.Add(new OrderTaskRequest(order.OrderId, _router.Route(order)));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Log.RouteFailed(_logger, ex, _source.Name, order.OrderId);
                 _metrics?.IntakeFailures.Add(1, Tag("source", _source.Name), Tag("stage", "route"));
-                continue;
-            }
-
-            if (await _buffer.CreateTaskAsync(order.Source, order.OrderId, flow, cancellationToken).ConfigureAwait(false))
-            {
-                Interlocked.Increment(ref counters.TasksCreated);
             }
         }
+
+        var created = await _buffer.CreateTasksAsync(_source.Name, tasks, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref counters.TasksCreated, created);
     }
 
     /// <summary>Finishes what an interrupted poll left: orders buffered but not marked at the source, and orders without a task.</summary>

@@ -37,13 +37,12 @@ public interface IOrderBufferStore
     /// <returns>The orders.</returns>
     Task<IReadOnlyList<BufferedOrder>> GetWithoutTaskAsync(string source, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Creates the task of a buffered order once; a second call leaves the first task as it is.</summary>
+    /// <summary>Creates the tasks of buffered orders, each once, in one transaction; an order that already has a task keeps it.</summary>
     /// <param name="source">The source name.</param>
-    /// <param name="orderId">The order.</param>
-    /// <param name="flow">The flow the router chose.</param>
+    /// <param name="tasks">The orders and the flow the router chose for each.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns><see langword="true"/> when the task was created now.</returns>
-    Task<bool> CreateTaskAsync(string source, string orderId, FlowType flow, CancellationToken cancellationToken);
+    /// <returns>How many tasks were created now.</returns>
+    Task<int> CreateTasksAsync(string source, IReadOnlyList<OrderTaskRequest> tasks, CancellationToken cancellationToken);
 
     /// <summary>Moves an order from one status to another if it is still in the first (compare and set).</summary>
     /// <param name="transition">The transition.</param>
@@ -81,6 +80,11 @@ public interface IOrderBufferStore
     /// <returns>The count of each status.</returns>
     Task<IReadOnlyDictionary<OrderStatus, long>> CountByStatusAsync(string? source, CancellationToken cancellationToken);
 }
+
+/// <summary>Asks for the task of a buffered order.</summary>
+/// <param name="OrderId">The order.</param>
+/// <param name="Flow">The flow the router chose.</param>
+public sealed record OrderTaskRequest(string OrderId, FlowType Flow);
 
 /// <summary>Reports whether an order was inserted into the buffer.</summary>
 /// <param name="Source">The source name.</param>

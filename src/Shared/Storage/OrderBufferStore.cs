@@ -110,10 +110,21 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
     public Task<IReadOnlyList<BufferedOrder>> GetWithoutTaskAsync(string source, int limit, CancellationToken cancellationToken)
         => ListAsync("source = @source AND flow IS NULL", source, limit, cancellationToken);
 
-    public Task<bool> CreateTaskAsync(string source, string orderId, FlowType flow, CancellationToken cancellationToken)
+    public Task<int> CreateTasksAsync(string source, IReadOnlyList<OrderTaskRequest> tasks, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
-        ArgumentException.ThrowIfNullOrWhiteSpace(orderId);
+        ArgumentNullException.ThrowIfNull(tasks);
+        if (tasks.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        foreach (var task in tasks)
+        {
+            ArgumentNullException.ThrowIfNull(task);
+            ArgumentException.ThrowIfNullOrWhiteSpace(task.OrderId);
+        }
+
         var now = time.GetUtcNow();
         return database.WriteAsync(
             async (connection, transaction) =>
@@ -124,11 +135,19 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                     "UPDATE order_buffer SET flow = @flow, task_created_at = @now, updated_at = @now WHERE source = @source AND order_id = @order_id AND flow IS NULL");
                 await using (command.ConfigureAwait(false))
                 {
-                    command.Add("@flow", Codes.Of(flow));
+                    var flow = command.Add("@flow", (string?)null);
                     command.Add("@now", now);
                     command.Add("@source", source);
-                    command.Add("@order_id", orderId);
-                    return await command.ExecuteAsync(cancellationToken).ConfigureAwait(false) == 1;
+                    var orderId = command.Add("@order_id", (string?)null);
+                    var created = 0;
+                    foreach (var task in tasks)
+                    {
+                        flow.Value = Codes.Of(task.Flow);
+                        orderId.Value = task.OrderId;
+                        created += await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return created;
                 }
             },
             cancellationToken);

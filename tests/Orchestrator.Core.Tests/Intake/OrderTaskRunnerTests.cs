@@ -33,10 +33,7 @@ public sealed class OrderTaskRunnerTests : IAsyncLifetime
     {
         var at = _time.GetUtcNow();
         await _storage.OrderBuffer.InsertAsync(orders.Select(o => new SourceOrder("shop", o.Id, at, at, "PAID", "WH1", [new OrderLine("SKU-1", 1)])).ToList(), at, CancellationToken.None);
-        foreach (var (id, flow) in orders)
-        {
-            await _storage.OrderBuffer.CreateTaskAsync("shop", id, flow, CancellationToken.None);
-        }
+        await _storage.OrderBuffer.CreateTasksAsync("shop", orders.Select(o => new OrderTaskRequest(o.Id, o.Flow)).ToList(), CancellationToken.None);
     }
 
     private OrderTaskRunner Runner(Handler a, Handler b, int maxAttempts = 3) =>
