@@ -39,6 +39,9 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
 
     public override string ForUpdateSkipLocked => "FOR UPDATE SKIP LOCKED";
 
+    // Every statement is a round trip.
+    public override bool SetBasedWrites => true;
+
     public override string ForShare => "FOR SHARE";
 
     public override IReadOnlyList<string> EngineSpecificV1 { get; } = ["CREATE SEQUENCE inventory_version_seq"];

@@ -38,6 +38,9 @@ internal sealed class SqliteDatabase : RelationalDatabase, IAsyncDisposable
 
     public override string ForUpdateSkipLocked => string.Empty;
 
+    // In-process: a rebound prepared statement per row is cheapest.
+    public override bool SetBasedWrites => false;
+
     public override string ForShare => string.Empty;
 
     public override IReadOnlyList<string> EngineSpecificV1 { get; } =

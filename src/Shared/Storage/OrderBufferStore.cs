@@ -13,6 +13,8 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
     // 400 rows × 8 parameters stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
     private const int InsertChunk = 400;
     private const int IdChunk = 1000;
+    private const string InsertPrefix =
+        "INSERT INTO order_buffer (source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, attempts, received_at, updated_at) VALUES ";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -32,56 +34,94 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         }
 
         return database.WriteAsync<IReadOnlyList<OrderInsertOutcome>>(
-            async (connection, transaction) =>
-            {
-                // One multi-row statement per chunk: a round trip per 400 orders instead of one per order. RETURNING names
-                // the rows inserted now; the rest were already buffered (or repeated within the batch).
-                var inserted = new HashSet<(string, string)>();
-                foreach (var chunk in orders.Chunk(InsertChunk))
-                {
-                    var command = Sql.Command(connection, transaction, string.Empty);
-                    await using (command.ConfigureAwait(false))
-                    {
-                        var values = new System.Text.StringBuilder();
-                        command.Add("@received_at", receivedAt);
-                        for (var i = 0; i < chunk.Length; i++)
-                        {
-                            var order = chunk[i];
-                            var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                            values.Append(i == 0 ? "(" : ", (")
-                                .Append("@s").Append(n).Append(", @o").Append(n).Append(", @c").Append(n).Append(", @u").Append(n)
-                                .Append(", @st").Append(n).Append(", @w").Append(n).Append(", @l").Append(n).Append(", @a").Append(n)
-                                .Append(", 'NEW', 0, @received_at, @received_at)");
-                            command.Add("@s" + n, order.Source);
-                            command.Add("@o" + n, order.OrderId);
-                            command.Add("@c" + n, order.CreatedAt.UtcTicks);
-                            command.Add("@u" + n, order.ChangedAt.UtcTicks);
-                            command.Add("@st" + n, order.Status ?? string.Empty);
-                            command.Add("@w" + n, order.WarehouseId);
-                            command.Add("@l" + n, JsonSerializer.Serialize(order.Lines ?? [], Json));
-                            command.Add("@a" + n, order.Attributes is null ? null : JsonSerializer.Serialize(order.Attributes, Json));
-                        }
-
-                        command.CommandText =
-                            "INSERT INTO order_buffer (source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, attempts, received_at, updated_at) VALUES "
-                            + values + " ON CONFLICT (source, order_id) DO NOTHING RETURNING source, order_id";
-                        foreach (var key in await command.ListAsync(r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false))
-                        {
-                            inserted.Add(key);
-                        }
-                    }
-                }
-
-                // The first copy of an order in the input is the one inserted; any later copy is a duplicate.
-                var outcomes = new List<OrderInsertOutcome>(orders.Count);
-                foreach (var order in orders)
-                {
-                    outcomes.Add(new OrderInsertOutcome(order.Source, order.OrderId, inserted.Remove((order.Source, order.OrderId))));
-                }
-
-                return outcomes;
-            },
+            (connection, transaction) => database.SetBasedWrites
+                ? InsertSetBasedAsync(connection, transaction, orders, receivedAt, cancellationToken)
+                : InsertRowByRowAsync(connection, transaction, orders, receivedAt, cancellationToken),
             cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<OrderInsertOutcome>> InsertSetBasedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SourceOrder> orders, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        // One multi-row statement per chunk: a round trip per 400 orders instead of one per order. RETURNING names the rows
+        // inserted now; the rest were already buffered (or repeated within the batch).
+        var inserted = new HashSet<(string, string)>();
+        foreach (var chunk in orders.Chunk(InsertChunk))
+        {
+            var command = Sql.Command(connection, transaction, string.Empty);
+            await using (command.ConfigureAwait(false))
+            {
+                var values = new System.Text.StringBuilder();
+                command.Add("@received_at", receivedAt);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    var order = chunk[i];
+                    var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    values.Append(i == 0 ? "(" : ", (")
+                        .Append("@s").Append(n).Append(", @o").Append(n).Append(", @c").Append(n).Append(", @u").Append(n)
+                        .Append(", @st").Append(n).Append(", @w").Append(n).Append(", @l").Append(n).Append(", @a").Append(n)
+                        .Append(", 'NEW', 0, @received_at, @received_at)");
+                    command.Add("@s" + n, order.Source);
+                    command.Add("@o" + n, order.OrderId);
+                    command.Add("@c" + n, order.CreatedAt.UtcTicks);
+                    command.Add("@u" + n, order.ChangedAt.UtcTicks);
+                    command.Add("@st" + n, order.Status ?? string.Empty);
+                    command.Add("@w" + n, order.WarehouseId);
+                    command.Add("@l" + n, JsonSerializer.Serialize(order.Lines ?? [], Json));
+                    command.Add("@a" + n, order.Attributes is null ? null : JsonSerializer.Serialize(order.Attributes, Json));
+                }
+
+                command.CommandText = InsertPrefix + values + " ON CONFLICT (source, order_id) DO NOTHING RETURNING source, order_id";
+                foreach (var key in await command.ListAsync(r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false))
+                {
+                    inserted.Add(key);
+                }
+            }
+        }
+
+        // The first copy of an order in the input is the one inserted; any later copy is a duplicate.
+        var outcomes = new List<OrderInsertOutcome>(orders.Count);
+        foreach (var order in orders)
+        {
+            outcomes.Add(new OrderInsertOutcome(order.Source, order.OrderId, inserted.Remove((order.Source, order.OrderId))));
+        }
+
+        return outcomes;
+    }
+
+    private static async Task<IReadOnlyList<OrderInsertOutcome>> InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SourceOrder> orders, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<OrderInsertOutcome>(orders.Count);
+        var command = Sql.Command(
+            connection,
+            transaction,
+            InsertPrefix + "(@source, @order_id, @created_at, @changed_at, @source_status, @warehouse_id, @lines, @attributes, 'NEW', 0, @received_at, @received_at) ON CONFLICT (source, order_id) DO NOTHING");
+        await using (command.ConfigureAwait(false))
+        {
+            var source = command.Add("@source", (string?)null);
+            var orderId = command.Add("@order_id", (string?)null);
+            var createdAt = command.Add("@created_at", (long?)null);
+            var changedAt = command.Add("@changed_at", (long?)null);
+            var status = command.Add("@source_status", (string?)null);
+            var warehouse = command.Add("@warehouse_id", (string?)null);
+            var lines = command.Add("@lines", (string?)null);
+            var attributes = command.Add("@attributes", (string?)null);
+            command.Add("@received_at", receivedAt);
+            foreach (var order in orders)
+            {
+                source.Value = order.Source;
+                orderId.Value = order.OrderId;
+                createdAt.Value = order.CreatedAt.UtcTicks;
+                changedAt.Value = order.ChangedAt.UtcTicks;
+                status.Value = order.Status ?? string.Empty;
+                warehouse.Value = (object?)order.WarehouseId ?? DBNull.Value;
+                lines.Value = JsonSerializer.Serialize(order.Lines ?? [], Json);
+                attributes.Value = order.Attributes is null ? DBNull.Value : JsonSerializer.Serialize(order.Attributes, Json);
+                var inserted = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false) == 1;
+                outcomes.Add(new OrderInsertOutcome(order.Source, order.OrderId, inserted));
+            }
+        }
+
+        return outcomes;
     }
 
     public Task SetMarkedAtSourceAsync(string source, IReadOnlyList<string> orderIds, DateTimeOffset markedAt, CancellationToken cancellationToken)
@@ -97,20 +137,17 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             async (connection, transaction) =>
             {
                 // The first mark is kept: it records when the source first learned that the order was taken.
-                foreach (var chunk in orderIds.Distinct(StringComparer.Ordinal).Chunk(IdChunk))
-                {
-                    var command = Sql.Command(connection, transaction, string.Empty);
-                    await using (command.ConfigureAwait(false))
+                return await UpdateByIdAsync(
+                    connection,
+                    transaction,
+                    "UPDATE order_buffer SET marked_at_source_at = @at, updated_at = @at WHERE source = @source AND marked_at_source_at IS NULL",
+                    c =>
                     {
-                        command.Add("@at", markedAt);
-                        command.Add("@source", source);
-                        command.CommandText =
-                            $"UPDATE order_buffer SET marked_at_source_at = @at, updated_at = @at WHERE source = @source AND marked_at_source_at IS NULL AND order_id IN ({command.AddList("i", chunk)})";
-                        await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                return 0;
+                        c.Add("@at", markedAt);
+                        c.Add("@source", source);
+                    },
+                    orderIds.Distinct(StringComparer.Ordinal).ToList(),
+                    cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
     }
@@ -146,19 +183,18 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 var created = 0;
                 foreach (var group in byFlow)
                 {
-                    foreach (var chunk in group.Select(t => t.OrderId).Chunk(IdChunk))
-                    {
-                        var command = Sql.Command(connection, transaction, string.Empty);
-                        await using (command.ConfigureAwait(false))
+                    created += await UpdateByIdAsync(
+                        connection,
+                        transaction,
+                        "UPDATE order_buffer SET flow = @flow, task_created_at = @now, updated_at = @now WHERE source = @source AND flow IS NULL",
+                        c =>
                         {
-                            command.Add("@flow", Codes.Of(group.Key));
-                            command.Add("@now", now);
-                            command.Add("@source", source);
-                            command.CommandText =
-                                $"UPDATE order_buffer SET flow = @flow, task_created_at = @now, updated_at = @now WHERE source = @source AND flow IS NULL AND order_id IN ({command.AddList("i", chunk)})";
-                            created += await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-                        }
-                    }
+                            c.Add("@flow", Codes.Of(group.Key));
+                            c.Add("@now", now);
+                            c.Add("@source", source);
+                        },
+                        group.Select(t => t.OrderId).ToList(),
+                        cancellationToken).ConfigureAwait(false);
                 }
 
                 return created;
@@ -321,6 +357,42 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 }
             },
             cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="update"/> (which ends in a WHERE clause) for each order id: chunked with <c>IN (…)</c> on a
+    /// server, or as one prepared statement rebound per id on an embedded engine. Returns the rows changed.</summary>
+    private async Task<int> UpdateByIdAsync(DbConnection connection, DbTransaction transaction, string update, Action<DbCommand> addFixed, IReadOnlyList<string> orderIds, CancellationToken cancellationToken)
+    {
+        var changed = 0;
+        if (database.SetBasedWrites)
+        {
+            foreach (var chunk in orderIds.Chunk(IdChunk))
+            {
+                var command = Sql.Command(connection, transaction, string.Empty);
+                await using (command.ConfigureAwait(false))
+                {
+                    addFixed(command);
+                    command.CommandText = $"{update} AND order_id IN ({command.AddList("i", chunk)})";
+                    changed += await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return changed;
+        }
+
+        var single = Sql.Command(connection, transaction, update + " AND order_id = @order_id");
+        await using (single.ConfigureAwait(false))
+        {
+            addFixed(single);
+            var orderId = single.Add("@order_id", (string?)null);
+            foreach (var id in orderIds)
+            {
+                orderId.Value = id;
+                changed += await single.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return changed;
     }
 
     private static BufferedOrder Map(DbDataReader r)

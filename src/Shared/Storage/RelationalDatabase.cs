@@ -27,6 +27,13 @@ internal abstract class RelationalDatabase
     /// <summary>Gets the clause that takes a shared lock on the rows a SELECT reads.</summary>
     public abstract string ForShare { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether many rows should be written with one set-based statement per chunk (a server, where every
+    /// statement is a network round trip) rather than one prepared statement rebound per row (an embedded engine, where a
+    /// statement costs no round trip and binding thousands of named parameters in one statement costs more than it saves).
+    /// </summary>
+    public abstract bool SetBasedWrites { get; }
+
     /// <summary>Gets the statements of schema version 1 that differ between engines (sequences, counters).</summary>
     public abstract IReadOnlyList<string> EngineSpecificV1 { get; }
 
