@@ -14,6 +14,9 @@ namespace Orchestrator.Storage.PostgreSql.Internal;
 /// </summary>
 internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
 {
+    // A million-row COPY can take minutes on a busy server; the default 30 s read timeout would abort it halfway.
+    private static readonly TimeSpan BulkTimeout = TimeSpan.FromMinutes(30);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly ILogger _logger;
@@ -124,6 +127,7 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
                     cancellationToken).ConfigureAwait(false);
                 await using (importer.ConfigureAwait(false))
                 {
+                    importer.Timeout = BulkTimeout;
                     long ord = 0;
                     foreach (var row in rows)
                     {
@@ -182,6 +186,7 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
                     cancellationToken).ConfigureAwait(false);
                 await using (importer.ConfigureAwait(false))
                 {
+                    importer.Timeout = BulkTimeout;
                     long ord = 0;
                     foreach (var row in rows)
                     {
@@ -223,6 +228,7 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
+            importer.Timeout = BulkTimeout;
             foreach (var item in items)
             {
                 await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
@@ -264,6 +270,8 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
         var command = Sql.Command(connection, transaction, text);
         await using (command.ConfigureAwait(false))
         {
+            // Bulk statements over a million rows outlast the default 30 s command timeout; the caller's token still cancels them.
+            command.CommandTimeout = 0;
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -77,6 +77,9 @@ internal sealed class SqliteDatabase : RelationalDatabase, IAsyncDisposable
                 await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {database._busyTimeoutMs}"), cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(writer, "PRAGMA journal_mode = WAL", cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(writer, "PRAGMA synchronous = FULL", cancellationToken).ConfigureAwait(false);
+
+                // A 64 MB page cache for the writer keeps index pages of million-row bulk writes in memory.
+                await ExecuteAsync(writer, "PRAGMA cache_size = -65536", cancellationToken).ConfigureAwait(false);
             }
             catch
             {
