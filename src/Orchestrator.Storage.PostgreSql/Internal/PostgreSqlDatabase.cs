@@ -61,6 +61,23 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
 
     public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        // A deadlock victim's transaction was rolled back whole, so running the work again is safe; the stores lock rows in a
+        // fixed order, so this is rare (two bulk batches naming the same ids in different orders).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteOnceAsync(work, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                Log.WriteRetried(_logger, Provider, e.SqlState, attempt);
+            }
+        }
+    }
+
+    private async Task<T> WriteOnceAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -104,7 +104,18 @@ internal sealed class SqliteDatabase : RelationalDatabase, IAsyncDisposable
         try
         {
             // deferred: false is BEGIN IMMEDIATE: the write lock is taken now, so a second process waits here instead of failing later.
-            var transaction = writer.BeginTransaction(deferred: false);
+            SqliteTransaction transaction;
+            try
+            {
+                transaction = writer.BeginTransaction(deferred: false);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+            {
+                // SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: another process held the write lock too long.
+                Log.Unavailable(_logger, Provider, Location, e);
+                throw new StorageUnavailableException(Location, e);
+            }
+
             await using (transaction.ConfigureAwait(false))
             {
                 var result = await work(writer, transaction).ConfigureAwait(false);
