@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Orchestrator.TestUtilities;
 
 namespace Orchestrator.Storage.Sqlite.Tests;
@@ -16,6 +17,10 @@ public sealed class PublicApiTests
             .SelectMany(t => new[] { "type " + t.FullName + " : " + t.BaseType }
                 .Concat(t.GetMembers(Flags).Select(m => "  " + m).Order(StringComparer.Ordinal)));
 
-        Approved.Verify(string.Join("\n", lines), "PublicApi");
+        // CI builds map source paths (/_/…), so the approved file copied next to the tests is used when the source is not there.
+        var caller = SourcePath();
+        Approved.Verify(string.Join("\n", lines), "PublicApi", File.Exists(caller) ? caller : Path.Combine(AppContext.BaseDirectory, "PublicApiTests.cs"));
     }
+
+    private static string SourcePath([CallerFilePath] string path = "") => path;
 }
