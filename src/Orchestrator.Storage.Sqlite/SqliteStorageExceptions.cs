@@ -22,14 +22,14 @@ public sealed class SchemaVersionException : OrchestratorException
     public int KnownVersion { get; }
 }
 
-/// <summary>Represents a database that cannot be opened (ERR-STORE-002): a missing folder, no permission, a locked or corrupt file.</summary>
+/// <summary>Represents a database that cannot be used (ERR-STORE-002): a missing folder, no permission, a corrupt file, or a write lock another process held past the busy timeout.</summary>
 public sealed class StorageUnavailableException : OrchestratorException
 {
     /// <summary>Initializes a new instance of the <see cref="StorageUnavailableException"/> class.</summary>
     /// <param name="location">The database file.</param>
     /// <param name="innerException">The underlying error.</param>
     public StorageUnavailableException(string location, Exception innerException)
-        : base("ERR-STORE-002", $"The SQLite database '{location}' cannot be opened: {innerException?.Message}", innerException)
+        : base("ERR-STORE-002", $"The SQLite database '{location}' is unavailable: {innerException?.Message}", innerException)
     {
         Location = location;
     }

@@ -38,6 +38,19 @@ public abstract class InventoryStoreComplianceTests : StorageComplianceTests
         Assert.Equal(["tx-1"], await Storage.Inventory.GetAppliedAsync(["tx-1", "tx-unknown"], Ct));
     }
 
+    /// <summary>A transaction id is global: a replay that names another SKU (a bug upstream) changes nothing, creates no row, and reports the position the id changed.</summary>
+    [Fact]
+    public async Task ApplyAsync_ReplayNamingAnotherSku_ReportsOriginalPositionAndCreatesNothing()
+    {
+        await Storage.Inventory.ApplyAsync(Adj("tx-1", InventoryAdjustmentKind.Receive, 10, "SKU-1"), Ct);
+
+        var replay = await Storage.Inventory.ApplyAsync(Adj("tx-1", InventoryAdjustmentKind.Receive, 10, "SKU-2"), Ct);
+
+        Assert.False(replay.Applied);
+        Assert.Equal("SKU-1", replay.Position.SkuCode);
+        Assert.Null(await Storage.Inventory.GetPositionAsync("WH1", "SKU-2", Ct));
+    }
+
     /// <summary>A WES callback delivered twice at once to two instances: a read-then-write store applies it twice; the applied-transactions key must let it through once.</summary>
     [Fact]
     public async Task ApplyAsync_SameTransactionIdConcurrently_AppliedOnce()

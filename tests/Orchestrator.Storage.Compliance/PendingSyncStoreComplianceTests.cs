@@ -82,7 +82,7 @@ public abstract class PendingSyncStoreComplianceTests : StorageComplianceTests
         Assert.Equal(30, ids.Distinct().Count());
     }
 
-    /// <summary>A worker that died keeps its lease only until it expires; then the item is claimable again, and the old holder's late Complete is refused.</summary>
+    /// <summary>A worker that died keeps its lease only until it expires; then the item is claimable again with the lost attempt counted, and the old holder's late Complete is refused.</summary>
     [Fact]
     public async Task ClaimAsync_LeaseExpired_ClaimableAgainAndStaleCompleteRefused()
     {
@@ -94,6 +94,7 @@ public abstract class PendingSyncStoreComplianceTests : StorageComplianceTests
         var second = Assert.Single(await Storage.PendingSync.ClaimAsync(null, 10, Lease, Now, Ct));
 
         Assert.Equal(first.Id, second.Id);
+        Assert.Equal(1, second.Attempts);
         Assert.NotEqual(first.LeaseToken, second.LeaseToken);
         Assert.False(await Storage.PendingSync.CompleteAsync(first, Now, Ct));
         Assert.True(await Storage.PendingSync.CompleteAsync(second, Now, Ct));

@@ -48,6 +48,23 @@ public sealed class SqliteOrchestratorStorageTests
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Another process holding the write lock past the busy timeout must surface as the typed, transient ERR-STORE-002, not a raw SQLITE_BUSY.</summary>
+    [Fact]
+    public async Task WriteAsync_WriteLockHeldPastBusyTimeout_ThrowsStorageUnavailable()
+    {
+        await using var database = (SqliteTestDatabase)await SqliteTestDatabase.CreateAsync();
+        await using var storage = await SqliteOrchestratorStorage.OpenAsync(new SqliteStorageOptions { ConnectionString = database.ConnectionString, BusyTimeout = TimeSpan.FromSeconds(1) }, cancellationToken: Ct);
+        await using var other = new SqliteConnection(database.ConnectionString + ";Pooling=False");
+        await other.OpenAsync(Ct);
+        await using var held = other.BeginTransaction(deferred: false);
+
+        var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.AllocationPauses.PauseAsync(new AllocationPause("WH1", "SKU-1", "r", "o", DateTimeOffset.UnixEpoch), Ct));
+
+        Assert.True(error.IsTransient);
+        await held.RollbackAsync(Ct);
+        Assert.True(await storage.AllocationPauses.PauseAsync(new AllocationPause("WH1", "SKU-1", "r", "o", DateTimeOffset.UnixEpoch), Ct));
+    }
+
     /// <summary>Readers must not wait for the writer: the database is switched to WAL at open, and the setting persists in the file.</summary>
     [Fact]
     public async Task OpenAsync_NewFile_SwitchesToWalJournal()

@@ -14,6 +14,9 @@ namespace Orchestrator.Storage.PostgreSql.Internal;
 /// </summary>
 internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
 {
+    // A million-row COPY can take minutes on a busy server; the default 30 s read timeout would abort it halfway.
+    private static readonly TimeSpan BulkTimeout = TimeSpan.FromMinutes(30);
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly ILogger _logger;
@@ -60,6 +63,23 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
     }
 
     public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        // A deadlock victim's transaction was rolled back whole, so running the work again is safe; the stores lock rows in a
+        // fixed order, so this is rare (two bulk batches naming the same ids in different orders).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteOnceAsync(work, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e) when (attempt < 3 && e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                Log.WriteRetried(_logger, Provider, e.SqlState, attempt);
+            }
+        }
+    }
+
+    private async Task<T> WriteOnceAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -127,6 +147,7 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
                     cancellationToken).ConfigureAwait(false);
                 await using (importer.ConfigureAwait(false))
                 {
+                    importer.Timeout = BulkTimeout;
                     long ord = 0;
                     foreach (var row in rows)
                     {
@@ -185,6 +206,7 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
                     cancellationToken).ConfigureAwait(false);
                 await using (importer.ConfigureAwait(false))
                 {
+                    importer.Timeout = BulkTimeout;
                     long ord = 0;
                     foreach (var row in rows)
                     {
@@ -226,6 +248,7 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
+            importer.Timeout = BulkTimeout;
             foreach (var item in items)
             {
                 await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
@@ -267,6 +290,8 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
         var command = Sql.Command(connection, transaction, text);
         await using (command.ConfigureAwait(false))
         {
+            // Bulk statements over a million rows outlast the default 30 s command timeout; the caller's token still cancels them.
+            command.CommandTimeout = 0;
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

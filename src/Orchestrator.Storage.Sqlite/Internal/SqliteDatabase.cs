@@ -80,6 +80,9 @@ internal sealed class SqliteDatabase : RelationalDatabase, IAsyncDisposable
                 await ExecuteAsync(writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {database._busyTimeoutMs}"), cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(writer, "PRAGMA journal_mode = WAL", cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(writer, "PRAGMA synchronous = FULL", cancellationToken).ConfigureAwait(false);
+
+                // A 64 MB page cache for the writer keeps index pages of million-row bulk writes in memory.
+                await ExecuteAsync(writer, "PRAGMA cache_size = -65536", cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -104,7 +107,18 @@ internal sealed class SqliteDatabase : RelationalDatabase, IAsyncDisposable
         try
         {
             // deferred: false is BEGIN IMMEDIATE: the write lock is taken now, so a second process waits here instead of failing later.
-            var transaction = writer.BeginTransaction(deferred: false);
+            SqliteTransaction transaction;
+            try
+            {
+                transaction = writer.BeginTransaction(deferred: false);
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+            {
+                // SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: another process held the write lock too long.
+                Log.Unavailable(_logger, Provider, Location, e);
+                throw new StorageUnavailableException(Location, e);
+            }
+
             await using (transaction.ConfigureAwait(false))
             {
                 var result = await work(writer, transaction).ConfigureAwait(false);

@@ -177,19 +177,7 @@ internal sealed class InventoryStore(RelationalDatabase database, TimeProvider t
 
     private async Task<InventoryAdjustmentResult> ApplyOneAsync(DbConnection connection, DbTransaction transaction, InventoryAdjustment adjustment, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Make sure the row exists, then lock it; a first change to a SKU starts from zero.
-        var ensure = Sql.Command(
-            connection,
-            transaction,
-            "INSERT INTO inventory_positions (warehouse_id, sku_code, on_hand, reserved, committed, location, version, updated_at) VALUES (@warehouse_id, @sku_code, 0, 0, 0, NULL, 0, @now) ON CONFLICT (warehouse_id, sku_code) DO NOTHING");
-        await using (ensure.ConfigureAwait(false))
-        {
-            ensure.Add("@warehouse_id", adjustment.WarehouseId);
-            ensure.Add("@sku_code", adjustment.SkuCode);
-            ensure.Add("@now", now);
-            await ensure.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        // The id is claimed first: a concurrent duplicate waits on this key and then finds it taken.
         var record = Sql.Command(
             connection,
             transaction,
@@ -209,10 +197,21 @@ internal sealed class InventoryStore(RelationalDatabase database, TimeProvider t
             record.Add("@now", now);
             if (await record.ExecuteAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
-                // A replay: report the position as it is now.
-                var current = await ReadPositionAsync(connection, transaction, adjustment.WarehouseId, adjustment.SkuCode, string.Empty, cancellationToken).ConfigureAwait(false);
-                return new InventoryAdjustmentResult(adjustment.TransactionId, false, current!);
+                return await ReplayAsync(connection, transaction, adjustment, now, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // Make sure the row exists before locking it; a first change to a SKU starts from zero.
+        var ensure = Sql.Command(
+            connection,
+            transaction,
+            "INSERT INTO inventory_positions (warehouse_id, sku_code, on_hand, reserved, committed, location, version, updated_at) VALUES (@warehouse_id, @sku_code, 0, 0, 0, NULL, 0, @now) ON CONFLICT (warehouse_id, sku_code) DO NOTHING");
+        await using (ensure.ConfigureAwait(false))
+        {
+            ensure.Add("@warehouse_id", adjustment.WarehouseId);
+            ensure.Add("@sku_code", adjustment.SkuCode);
+            ensure.Add("@now", now);
+            await ensure.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var before = await ReadPositionAsync(connection, transaction, adjustment.WarehouseId, adjustment.SkuCode, database.ForUpdate, cancellationToken).ConfigureAwait(false)
@@ -243,6 +242,26 @@ internal sealed class InventoryStore(RelationalDatabase database, TimeProvider t
 
         var after = before with { OnHand = onHand, Reserved = reserved, Committed = committed, Location = adjustment.Location ?? before.Location, Version = version, UpdatedAt = now };
         return new InventoryAdjustmentResult(adjustment.TransactionId, true, after);
+    }
+
+    /// <summary>Reports a replayed id with the position it changed, as that position is now.</summary>
+    private static async Task<InventoryAdjustmentResult> ReplayAsync(DbConnection connection, DbTransaction transaction, InventoryAdjustment adjustment, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var original = Sql.Command(connection, transaction, "SELECT warehouse_id, sku_code FROM inventory_transactions WHERE transaction_id = @transaction_id");
+        (string Warehouse, string Sku) target = (adjustment.WarehouseId, adjustment.SkuCode);
+        await using (original.ConfigureAwait(false))
+        {
+            original.Add("@transaction_id", adjustment.TransactionId);
+            var rows = await original.ListAsync(r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 1)
+            {
+                target = rows[0];
+            }
+        }
+
+        var current = await ReadPositionAsync(connection, transaction, target.Warehouse, target.Sku, string.Empty, cancellationToken).ConfigureAwait(false)
+            ?? new InventoryPosition(target.Warehouse, target.Sku, 0, 0, 0, null, 0, now);
+        return new InventoryAdjustmentResult(adjustment.TransactionId, false, current);
     }
 
     private (int OnHand, int Reserved, int Committed) Compute(InventoryPosition p, InventoryAdjustment a)

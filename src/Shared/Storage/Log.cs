@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 6003, Level = LogLevel.Error, Message = "{Provider} storage at {Location} is unavailable")]
     public static partial void Unavailable(ILogger logger, string provider, string location, Exception exception);
 
+    [LoggerMessage(EventId = 6004, Level = LogLevel.Warning, Message = "{Provider} write transaction failed with {SqlState} on attempt {Attempt}; retrying")]
+    public static partial void WriteRetried(ILogger logger, string provider, string sqlState, int attempt);
+
     [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Pending-sync item {Id} ({Kind} to {Target}) was dead-lettered after {Attempts} attempts")]
     public static partial void DeadLettered(ILogger logger, long id, string kind, string target, int attempts);
 

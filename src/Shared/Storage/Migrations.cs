@@ -186,9 +186,9 @@ internal static class Migrations
             CREATE TABLE inventory_positions (
                 warehouse_id text NOT NULL,
                 sku_code text NOT NULL,
-                on_hand integer NOT NULL,
-                reserved integer NOT NULL,
-                committed integer NOT NULL,
+                on_hand integer NOT NULL CHECK (on_hand >= 0),
+                reserved integer NOT NULL CHECK (reserved >= 0),
+                committed integer NOT NULL CHECK (committed >= 0),
                 location text NULL,
                 version bigint NOT NULL,
                 updated_at bigint NOT NULL,

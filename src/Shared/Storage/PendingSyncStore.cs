@@ -104,11 +104,13 @@ internal sealed class PendingSyncStore(RelationalDatabase database, TimeProvider
                 var filter = target is null ? string.Empty : "AND target = @target";
 
                 // A claim whose lease ran out is claimable again: its holder is presumed dead, and its late Complete is refused by the token.
+                // That lost attempt counts, so an item that kills its worker every time still reaches the dead letters.
                 var command = Sql.Command(
                     connection,
                     transaction,
                     $"""
-                    UPDATE pending_sync SET state = 'IN_FLIGHT', lease_token = @token, lease_expires_at = @expires, updated_at = @now
+                    UPDATE pending_sync SET attempts = attempts + CASE WHEN state = 'IN_FLIGHT' THEN 1 ELSE 0 END,
+                        state = 'IN_FLIGHT', lease_token = @token, lease_expires_at = @expires, updated_at = @now
                     WHERE id IN (
                         SELECT id FROM pending_sync
                         WHERE ((state = 'PENDING' AND not_before <= @now) OR (state = 'IN_FLIGHT' AND lease_expires_at <= @now)) {filter}
