@@ -1,4 +1,5 @@
 using Orchestrator.Sandbox.Coupang;
+using Orchestrator.Sandbox.Naver;
 
 namespace Orchestrator.Sandbox;
 
@@ -11,4 +12,7 @@ public sealed class SandboxOptions
 
     /// <summary>Gets the Coupang simulator settings.</summary>
     public CoupangSandboxOptions Coupang { get; } = new();
+
+    /// <summary>Gets the Naver Commerce simulator settings.</summary>
+    public NaverSandboxOptions Naver { get; } = new();
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Sandbox.Coupang;
+using Orchestrator.Sandbox.Naver;
 
 namespace Orchestrator.Sandbox;
 
@@ -22,11 +23,12 @@ public sealed class SandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang)
+    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang, NaverSandbox naver)
     {
         _app = app;
         BaseAddress = baseAddress;
         Coupang = coupang;
+        Naver = naver;
     }
 
     /// <summary>Gets the root address of the server, for example <c>http://127.0.0.1:51234/</c>.</summary>
@@ -34,6 +36,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>Gets the Coupang simulator: its base address, credentials, catalog, orders and fault script.</summary>
     public CoupangSandbox Coupang { get; }
+
+    /// <summary>Gets the Naver Commerce simulator: its base address, credentials, catalog, orders and fault script.</summary>
+    public NaverSandbox Naver { get; }
 
     /// <summary>Starts the simulators.</summary>
     /// <param name="options">The settings, or <see langword="null"/> for defaults.</param>
@@ -53,12 +58,15 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var coupang = new CoupangSandbox(options.Coupang, options.TimeProvider);
         coupang.Map(app);
+        var naver = new NaverSandbox(options.Naver, options.TimeProvider);
+        naver.Map(app);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var root = new Uri(address.EndsWith('/') ? address : address + "/");
         coupang.SetBaseAddress(new Uri(root, "coupang/"));
-        return new SandboxServer(app, root, coupang);
+        naver.SetBaseAddress(new Uri(root, "naver/external/"));
+        return new SandboxServer(app, root, coupang, naver);
     }
 
     /// <inheritdoc />
