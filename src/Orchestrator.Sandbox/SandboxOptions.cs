@@ -1,3 +1,4 @@
+using Orchestrator.Sandbox.Cafe24;
 using Orchestrator.Sandbox.Coupang;
 using Orchestrator.Sandbox.Naver;
 
@@ -15,4 +16,7 @@ public sealed class SandboxOptions
 
     /// <summary>Gets the Naver Commerce simulator settings.</summary>
     public NaverSandboxOptions Naver { get; } = new();
+
+    /// <summary>Gets the Cafe24 simulator settings.</summary>
+    public Cafe24SandboxOptions Cafe24 { get; } = new();
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Sandbox.Cafe24;
 using Orchestrator.Sandbox.Coupang;
 using Orchestrator.Sandbox.Naver;
 
@@ -23,8 +24,9 @@ public sealed class SandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang, NaverSandbox naver)
+    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang, NaverSandbox naver, Cafe24Sandbox cafe24)
     {
+        Cafe24 = cafe24;
         _app = app;
         BaseAddress = baseAddress;
         Coupang = coupang;
@@ -39,6 +41,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>Gets the Naver Commerce simulator: its base address, credentials, catalog, orders and fault script.</summary>
     public NaverSandbox Naver { get; }
+
+    /// <summary>Gets the Cafe24 simulator: its base address, credentials, catalog, orders and fault script.</summary>
+    public Cafe24Sandbox Cafe24 { get; }
 
     /// <summary>Starts the simulators.</summary>
     /// <param name="options">The settings, or <see langword="null"/> for defaults.</param>
@@ -60,13 +65,16 @@ public sealed class SandboxServer : IAsyncDisposable
         coupang.Map(app);
         var naver = new NaverSandbox(options.Naver, options.TimeProvider);
         naver.Map(app);
+        var cafe24 = new Cafe24Sandbox(options.Cafe24, options.TimeProvider);
+        cafe24.Map(app);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var root = new Uri(address.EndsWith('/') ? address : address + "/");
         coupang.SetBaseAddress(new Uri(root, "coupang/"));
         naver.SetBaseAddress(new Uri(root, "naver/external/"));
-        return new SandboxServer(app, root, coupang, naver);
+        cafe24.SetBaseAddress(new Uri(root, "cafe24/"));
+        return new SandboxServer(app, root, coupang, naver, cafe24);
     }
 
     /// <inheritdoc />
