@@ -93,7 +93,8 @@ public sealed class Cafe24Channel : IChannelAdapter, IOrderSource, IDisposable
                 : new ChannelApiException(name, kind, $"Cafe24 channel '{name}': {message}", status, inner),
             _redactor,
             timeout,
-            ObserveResponse);
+            ObserveResponse,
+            _time);
         if (tokenStore is null)
         {
             _ownedStore = new FileCafe24TokenStore(options.TokenDirectory!);
