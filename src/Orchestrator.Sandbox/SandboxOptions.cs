@@ -1,0 +1,22 @@
+using Orchestrator.Sandbox.Cafe24;
+using Orchestrator.Sandbox.Coupang;
+using Orchestrator.Sandbox.Naver;
+
+namespace Orchestrator.Sandbox;
+
+/// <summary>Configures a <see cref="SandboxServer"/>.</summary>
+public sealed class SandboxOptions
+{
+    /// <summary>Gets or sets the clock the simulators check signatures, token lifetimes and rate limits against.</summary>
+    /// <value>Defaults to <see cref="TimeProvider.System"/>. Share a manual provider with the adapter to test expiry.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets the Coupang simulator settings.</summary>
+    public CoupangSandboxOptions Coupang { get; } = new();
+
+    /// <summary>Gets the Naver Commerce simulator settings.</summary>
+    public NaverSandboxOptions Naver { get; } = new();
+
+    /// <summary>Gets the Cafe24 simulator settings.</summary>
+    public Cafe24SandboxOptions Cafe24 { get; } = new();
+}
