@@ -35,6 +35,30 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Warning, "Task of order {OrderId} ({Source}) failed, attempt {Attempt} of {MaxAttempts}: {Reason}; next attempt {NextAttemptAt:o} (none: held for a person)")]
     public static partial void OrderTaskFailed(ILogger logger, string source, string orderId, int attempt, int maxAttempts, string reason, DateTimeOffset? nextAttemptAt);
 
+    [LoggerMessage(1100, LogLevel.Information, "Sync run {RunId} of warehouse {WarehouseId} started ({Trigger})")]
+    public static partial void SyncStarted(ILogger logger, string runId, string warehouseId, string trigger);
+
+    [LoggerMessage(1101, LogLevel.Information, "Sync run {RunId} completed: {Compared} compared, {Mismatched} mismatched, {Pushed} pushed, {Queued} queued, {Seconds:0.###} s")]
+    public static partial void SyncCompleted(ILogger logger, string runId, long compared, int mismatched, int pushed, int queued, double seconds);
+
+    [LoggerMessage(1102, LogLevel.Error, "Sync run {RunId} failed")]
+    public static partial void SyncFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1103, LogLevel.Warning, "Reading {Source} failed (attempt {Attempt} of {Attempts})")]
+    public static partial void CollectFailed(ILogger logger, Exception exception, string source, int attempt, int attempts);
+
+    [LoggerMessage(1104, LogLevel.Warning, "Pushing to {Channel} failed as a whole (attempt {Attempt}); its updates stay pending")]
+    public static partial void PushFailed(ILogger logger, Exception exception, string channel, int attempt);
+
+    [LoggerMessage(1105, LogLevel.Warning, "{Channel} reported {Count} listings no SKU is mapped to (for example {Sample})")]
+    public static partial void UnknownListings(ILogger logger, string channel, int count, string sample);
+
+    [LoggerMessage(1106, LogLevel.Error, "Purchase-order suggestions failed; the run goes on without them")]
+    public static partial void PurchaseSuggestionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1107, LogLevel.Error, "Alerts of run {RunId} could not be dispatched; the run goes on")]
+    public static partial void AlertDispatchFailed(ILogger logger, Exception exception, string runId);
+
     [LoggerMessage(1008, LogLevel.Information, "Intake repaired {Source}: {Marked} orders marked at the source, {TasksCreated} tasks created after an interruption")]
     public static partial void IntakeRepaired(ILogger logger, string source, int marked, int tasksCreated);
 }
