@@ -1,0 +1,131 @@
+using Orchestrator.Alerts;
+using Orchestrator.Notifications.Internal;
+using Orchestrator.Sandbox.Kakao;
+using Orchestrator.Testing;
+
+namespace Orchestrator.Notifications.Tests;
+
+public sealed class KakaoTalkNotifierTests : IAsyncLifetime
+{
+    private readonly DrivenClock _clock = new();
+    private readonly ListLogger<KakaoTalkNotifier> _log = new();
+    private readonly HttpClient _http = new();
+    private KakaoMemoSimulator _kakao = null!;
+    private LoopbackHost _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _kakao = new KakaoMemoSimulator(_clock);
+        _host = await LoopbackHost.StartAsync(app => _kakao.Map(app));
+        _kakao.IssueRefreshToken("refresh-1");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private KakaoTalkNotifier Create(IKakaoTokenStore store) => new(
+        AlertRoutes.KakaoTalk,
+        () => _http,
+        new KakaoTalkNotifierOptions { ApiBaseUrl = _host.BaseAddress, AuthBaseUrl = _host.BaseAddress, ClientId = _kakao.ClientId, LinkUrl = new Uri("https://ops.example.com/") },
+        store,
+        _clock,
+        _log);
+
+    [Fact]
+    public async Task SendAsync_ManyCriticalAlerts_OneTextMemoWithin200Chars()
+    {
+        _kakao.IssueAccessToken("access-1", _clock.GetUtcNow().AddHours(6));
+        using var notifier = Create(new InMemoryKakaoTokenStore(new KakaoTokens("access-1", "refresh-1", _clock.GetUtcNow().AddHours(6))));
+        var alerts = Enumerable.Range(0, 40).Select(i => TestAlerts.Critical($"SKU-{i:D3}")).ToList();
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync(alerts, CancellationToken.None));
+
+        Assert.Equal(new NotificationResult(40, 0, 1), result);
+        var memo = Assert.Single(_kakao.Memos);
+        var text = memo.GetProperty("text").GetString()!;
+        Assert.InRange(text.Length, 20, 200);
+        Assert.StartsWith("[HIGH] 재고 Critical 40건", text, StringComparison.Ordinal);
+        Assert.Contains("외", text, StringComparison.Ordinal);
+        Assert.Equal("https://ops.example.com/", memo.GetProperty("link").GetProperty("web_url").GetString());
+    }
+
+    [Fact]
+    public async Task SendAsync_TokenRejectedWithMinus401_RefreshesOnceSavesAndDelivers()
+    {
+        // The store believes the token is good for hours; Kakao has already expired it.
+        var start = _clock.GetUtcNow();
+        var store = new InMemoryKakaoTokenStore(new KakaoTokens("access-stale", "refresh-1", _clock.GetUtcNow().AddHours(6)));
+        using var notifier = Create(store);
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
+
+        Assert.Equal(new NotificationResult(1, 0, 1), result);
+        Assert.Equal(1, _kakao.Refreshes);
+        var saved = await store.GetAsync(CancellationToken.None);
+        Assert.NotNull(saved);
+        Assert.StartsWith("sandbox-access-", saved.AccessToken, StringComparison.Ordinal);
+        Assert.Equal("refresh-1", saved.RefreshToken);
+        Assert.Equal(start.AddHours(12), saved.AccessTokenExpiresAt);
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("sandbox-access-", StringComparison.Ordinal) || l.Contains("refresh-1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SendAsync_TokenAboutToExpire_RefreshedBeforeSending()
+    {
+        _kakao.IssueAccessToken("access-1", _clock.GetUtcNow().AddMinutes(2));
+        var store = new InMemoryKakaoTokenStore(new KakaoTokens("access-1", "refresh-1", _clock.GetUtcNow().AddMinutes(2)));
+        using var notifier = Create(store);
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
+
+        Assert.Equal(1, result.Delivered);
+        Assert.Equal(1, _kakao.Refreshes);
+        Assert.NotEqual("access-1", (await store.GetAsync(CancellationToken.None))!.AccessToken);
+    }
+
+    [Fact]
+    public async Task SendAsync_RefreshTokenRefused_ReportsFailureWithoutThrowing()
+    {
+        using var notifier = Create(new InMemoryKakaoTokenStore(new KakaoTokens("access-stale", "refresh-unknown")));
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A"), TestAlerts.Critical("B")], CancellationToken.None));
+
+        Assert.Equal(0, result.Delivered);
+        Assert.Equal(2, result.Failed);
+        Assert.Contains("code -401", result.Error, StringComparison.Ordinal);
+        Assert.Contains(_log.Lines, l => l.Contains("invalid_grant KOE322", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SendAsync_NoTokensStored_ReportsFailure()
+    {
+        using var notifier = Create(new InMemoryKakaoTokenStore());
+
+        var result = await notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None);
+
+        Assert.Equal(new NotificationResult(0, 1, 0, "no Kakao tokens are stored"), result);
+    }
+
+    [Fact]
+    public async Task SendAsync_ServerErrorThenOk_Retried()
+    {
+        _kakao.IssueAccessToken("access-1", _clock.GetUtcNow().AddHours(6));
+        _kakao.FailNext(2, 503);
+        using var notifier = Create(new InMemoryKakaoTokenStore(new KakaoTokens("access-1", "refresh-1")));
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
+
+        Assert.Equal(new NotificationResult(1, 0, 1), result);
+    }
+
+    [Fact]
+    public void KakaoTokens_ToString_HidesTokens()
+    {
+        var text = new KakaoTokens("access-secret", "refresh-secret").ToString();
+
+        Assert.DoesNotContain("secret", text, StringComparison.Ordinal);
+    }
+}

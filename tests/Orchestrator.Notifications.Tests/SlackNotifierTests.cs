@@ -1,0 +1,179 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Orchestrator.Alerts;
+using Orchestrator.Notifications.Internal;
+using Orchestrator.Sandbox.Slack;
+using Orchestrator.Testing;
+
+namespace Orchestrator.Notifications.Tests;
+
+public sealed class SlackNotifierTests : IAsyncLifetime
+{
+    private readonly DrivenClock _clock = new();
+    private readonly ListLogger<SlackNotifier> _log = new();
+    private readonly HttpClient _http = new();
+    private SlackWebhookSimulator _slack = null!;
+    private LoopbackHost _host = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _slack = new SlackWebhookSimulator(_clock);
+        _host = await LoopbackHost.StartAsync(app => _slack.Map(app));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    private Uri Webhook => new(_host.BaseAddress, _slack.WebhookPath.TrimStart('/'));
+
+    private SlackNotifier Create(Action<SlackNotifierOptions>? configure = null, Uri? webhook = null)
+    {
+        var options = new SlackNotifierOptions { WebhookUrl = webhook ?? Webhook };
+        configure?.Invoke(options);
+        return new SlackNotifier(AlertRoutes.Slack, () => _http, options, _clock, _log);
+    }
+
+    [Fact]
+    public async Task SendAsync_BurstOf500LowStockAlerts_FewMessagesWithinSlackLimits()
+    {
+        using var notifier = Create();
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync(TestAlerts.LowBurst(500), CancellationToken.None));
+
+        Assert.Equal(new NotificationResult(500, 0, 5), result);
+        Assert.Equal(5, _slack.Messages.Count);
+        Assert.Equal(0, _slack.RateLimited);
+        var times = _slack.AcceptedAt.ToArray();
+        Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(1)));
+        var lines = 0;
+        foreach (var message in _slack.Messages)
+        {
+            var blocks = message.GetProperty("blocks");
+            Assert.InRange(blocks.GetArrayLength(), 3, 50);
+            foreach (var section in blocks.EnumerateArray().Where(b => b.GetProperty("type").GetString() == "section"))
+            {
+                var text = section.GetProperty("text").GetProperty("text").GetString()!;
+                Assert.InRange(text.Length, 1, 3000);
+                lines += text.Split('\n').Length;
+            }
+        }
+
+        Assert.Equal(500, lines);
+    }
+
+    [Fact]
+    public async Task SendAsync_AlertsLongerThanASection_SplitIntoSectionsUnder3000Chars()
+    {
+        using var notifier = Create(o => o.MaxAlertsPerMessage = 500);
+        var alerts = Enumerable.Range(0, 300)
+            .Select(i => TestAlerts.Low($"SKU-{i}") with { Message = new string('x', 400) })
+            .ToList();
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync(alerts, CancellationToken.None));
+
+        Assert.Equal(300, result.Delivered);
+        Assert.All(_slack.Messages, m => Assert.InRange(m.GetProperty("blocks").GetArrayLength(), 3, 50));
+
+        // ~430 chars a line: 6 lines fit a 3,000-char section, 48 sections a message, so 288 lines a message.
+        Assert.Equal(2, result.Messages);
+        Assert.Equal(48, _slack.Messages.First().GetProperty("blocks").GetArrayLength() - 2);
+    }
+
+    [Fact]
+    public async Task SendAsync_RateLimitedWith429_WaitsRetryAfterAndDelivers()
+    {
+        using var notifier = Create(o => o.MinInterval = TimeSpan.Zero);
+        var alerts = new List<Alert> { TestAlerts.Critical("A"), TestAlerts.Low("B"), TestAlerts.Of(AlertKind.SyncFailure, null) };
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync(alerts, CancellationToken.None));
+
+        Assert.Equal(new NotificationResult(3, 0, 3), result);
+        Assert.True(_slack.RateLimited >= 2);
+        var times = _slack.AcceptedAt.ToArray();
+        Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public async Task SendAsync_ServerErrorsThenOk_RetriedAndDelivered()
+    {
+        using var notifier = Create();
+        _slack.FailNext(2, 500);
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
+
+        Assert.Equal(new NotificationResult(1, 0, 1), result);
+        Assert.Equal(3, _slack.Requests);
+    }
+
+    [Fact]
+    public async Task SendAsync_WebhookKeepsFailing_ReportsFailureWithoutThrowingOrLeakingTheUrl()
+    {
+        using var notifier = Create(o => o.MaxRetries = 2);
+        _slack.FailNext(100, 500);
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A"), TestAlerts.Low("B")], CancellationToken.None));
+
+        Assert.Equal(0, result.Delivered);
+        Assert.Equal(2, result.Failed);
+        Assert.Contains("500", result.Error, StringComparison.Ordinal);
+        Assert.Equal(6, _slack.Requests);
+        AssertNoSecret(result.Error);
+    }
+
+    [Fact]
+    public async Task SendAsync_RevokedWebhook_ReportsMisconfigurationAndStopsSending()
+    {
+        using var notifier = Create(webhook: new Uri(_host.BaseAddress, "services/T0/B0/revoked"));
+        var alerts = new List<Alert> { TestAlerts.Critical("A"), TestAlerts.Low("B"), TestAlerts.Of(AlertKind.Overstock) };
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync(alerts, CancellationToken.None));
+
+        Assert.Equal(new NotificationResult(0, 3, 0, "Slack answered 404 no_service"), result);
+        Assert.Equal(1, _slack.Requests);
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("revoked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SendAsync_NothingListening_ReportsFailureWithoutThrowing()
+    {
+        var closed = new Uri($"http://127.0.0.1:{FreePort()}/services/T0SANDBOX/B0SANDBOX/s3cr3tW3bh00kT0k3n");
+        using var notifier = Create(o => o.MaxRetries = 1, closed);
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
+
+        Assert.Equal(1, result.Failed);
+        Assert.StartsWith("Slack could not be reached", result.Error, StringComparison.Ordinal);
+        AssertNoSecret(result.Error);
+    }
+
+    [Fact]
+    public async Task SendAsync_Message_IsBlockKitWithHeaderSectionAndFallbackText()
+    {
+        using var notifier = Create(o => o.DashboardUrl = new Uri("https://ops.example.com/dashboard"));
+
+        await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A<1>")], CancellationToken.None));
+
+        var message = Assert.Single(_slack.Messages);
+        Assert.Contains("HIGH", message.GetProperty("text").GetString(), StringComparison.Ordinal);
+        var blocks = message.GetProperty("blocks").EnumerateArray().ToList();
+        Assert.Equal(["header", "section", "context"], blocks.Select(b => b.GetProperty("type").GetString()));
+        Assert.Contains("A&lt;1&gt;", blocks[1].GetProperty("text").GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("https://ops.example.com/dashboard", blocks[2].GetRawText(), StringComparison.Ordinal);
+    }
+
+    private void AssertNoSecret(string? error)
+    {
+        Assert.DoesNotContain("s3cr3t", error ?? string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("s3cr3t", StringComparison.Ordinal));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
