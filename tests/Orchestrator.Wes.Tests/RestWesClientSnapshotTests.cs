@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using Orchestrator.Sandbox.Wes;
+using Orchestrator.Warehouse;
+
+namespace Orchestrator.Wes.Tests;
+
+public sealed class RestWesClientSnapshotTests : WesTestContext
+{
+    [Fact]
+    public async Task ReadSnapshotAsync_100kSkusAcrossPages_EveryRowInTheBuilder()
+    {
+        Seed(100_000);
+        using var client = Client();
+        var builder = Builder();
+
+        var watch = Stopwatch.StartNew();
+        var info = await Clock.RunAsync(() => client.ReadSnapshotAsync(builder, WesSnapshotRequest.All, CancellationToken.None));
+        watch.Stop();
+        var snapshot = builder.Build();
+        var cold = watch.ElapsedMilliseconds;
+        watch.Restart();
+        await Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), WesSnapshotRequest.All, CancellationToken.None));
+        watch.Stop();
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"100k SKUs, {info.Pages} pages over loopback HTTP: first read {cold} ms, second read {watch.ElapsedMilliseconds} ms");
+        Assert.Equal(100, info.Pages);
+        Assert.Equal(100_000, info.HighestVersion);
+        Assert.Equal(100_000, snapshot.ReportedCount);
+        Assert.Equal(499, snapshot.GetQuantity("SKU-099999"));
+        Assert.Equal(99_999 % 7, snapshot.GetReserved(snapshot.Catalog.GetOrAdd("SKU-099999")));
+        Assert.Equal("A-39-03", snapshot.GetLocation(snapshot.Catalog.GetOrAdd("SKU-099999")));
+        Assert.Equal(0, snapshot.GetQuantity("SKU-000000"));
+    }
+
+    [Fact]
+    public async Task ReadSnapshotAsync_SkuFilterLongerThanOneRequest_ReadsOnlyThoseSkusInSeveralSeries()
+    {
+        Seed(50);
+        using var client = Client(o => o.MaxSkusPerRequest = 2);
+        var builder = Builder();
+        string[] wanted = ["SKU-000003", "SKU-000010", "SKU-000011", "SKU-000042", "SKU-000049"];
+
+        var info = await Clock.RunAsync(() => client.ReadSnapshotAsync(builder, new WesSnapshotRequest(wanted), CancellationToken.None));
+        var snapshot = builder.Build();
+
+        Assert.Equal(3, info.Pages);
+        Assert.Equal(5, snapshot.ReportedCount);
+        Assert.All(wanted, sku => Assert.NotNull(snapshot.GetQuantity(sku)));
+    }
+
+    [Fact]
+    public async Task ReadSnapshotAsync_SinceVersion_ReadsOnlyRowsChangedAfterIt()
+    {
+        Seed(20);
+        using var client = Client();
+        var first = await Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), WesSnapshotRequest.All, CancellationToken.None));
+        await Clock.RunAsync(() => client.CommitAsync(new WesStockOperation("tx-1", Warehouse, [new WesLine("SKU-000005", 1)]), CancellationToken.None));
+
+        var builder = Builder();
+        var second = await Clock.RunAsync(() => client.ReadSnapshotAsync(builder, new WesSnapshotRequest(UpdatedSinceVersion: first.HighestVersion), CancellationToken.None));
+        var third = await Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), new WesSnapshotRequest(UpdatedSinceVersion: second.HighestVersion), CancellationToken.None));
+
+        var snapshot = builder.Build();
+        Assert.Equal(1, snapshot.ReportedCount);
+        Assert.Equal(4, snapshot.GetQuantity("SKU-000005"));
+        Assert.Equal(first.HighestVersion + 1, second.HighestVersion);
+        Assert.Equal(second.HighestVersion, third.HighestVersion);
+    }
+
+    [Fact]
+    public async Task ReadSnapshotAsync_ServerErrorsThenOk_RetriedAndComplete()
+    {
+        Seed(2_500);
+        Wes.Fault(new WesFault(WesFaultKind.Status, 503));
+        Wes.Fault(new WesFault(WesFaultKind.Status, 500));
+        using var client = Client();
+        var builder = Builder();
+
+        var info = await Clock.RunAsync(() => client.ReadSnapshotAsync(builder, WesSnapshotRequest.All, CancellationToken.None));
+
+        Assert.Equal(3, info.Pages);
+        Assert.Equal(2_500, builder.Build().ReportedCount);
+        Assert.Equal(5, Wes.Requests);
+    }
+
+    [Fact]
+    public async Task ReadSnapshotAsync_RateLimitedWithRetryAfter_WaitsThenCompletes()
+    {
+        Seed(10);
+        Wes.Fault(new WesFault(WesFaultKind.RateLimited, Delay: TimeSpan.FromSeconds(7)));
+        using var client = Client();
+        var start = Clock.GetUtcNow();
+
+        var info = await Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), WesSnapshotRequest.All, CancellationToken.None));
+
+        Assert.Equal(1, info.Pages);
+        Assert.True(Clock.GetUtcNow() - start >= TimeSpan.FromSeconds(7));
+    }
+
+    [Fact]
+    public async Task ReadSnapshotAsync_SlowButInTime_Completes()
+    {
+        Seed(10);
+        Wes.Fault(new WesFault(WesFaultKind.Latency, Delay: TimeSpan.FromSeconds(5)));
+        using var client = Client();
+
+        var info = await Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), WesSnapshotRequest.All, CancellationToken.None));
+
+        Assert.Equal(1, info.Pages);
+        Assert.Equal(1, Wes.Requests);
+    }
+
+    [Fact]
+    public async Task ReadSnapshotAsync_NoAnswerWithinAttemptTimeout_TimesOutAndRetries()
+    {
+        Seed(10);
+        Wes.Fault(new WesFault(WesFaultKind.Hang));
+        using var client = Client();
+
+        var call = Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), WesSnapshotRequest.All, CancellationToken.None));
+        await Wes.RequestArrived.WaitAsync(TestContext.Current.CancellationToken);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var info = await call;
+
+        Assert.Equal(1, info.Pages);
+        Assert.Equal(2, Wes.Requests);
+    }
+
+    [Fact]
+    public async Task ReadSnapshotAsync_WesKeepsFailing_ThrowsTransientUnavailable()
+    {
+        Seed(10);
+        for (var i = 0; i < 4; i++)
+        {
+            Wes.Fault(new WesFault(WesFaultKind.Status, 503));
+        }
+
+        using var client = Client();
+
+        var error = await Assert.ThrowsAsync<WarehouseApiException>(() => Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), WesSnapshotRequest.All, CancellationToken.None)));
+
+        Assert.Equal(ChannelFailureKind.Unavailable, error.Kind);
+        Assert.Equal(503, error.StatusCode);
+        Assert.True(error.IsTransient);
+        Assert.Equal("ERR-INV-004", error.ErrorCode);
+        Assert.Equal(4, Wes.Requests);
+    }
+
+    [Theory]
+    [InlineData("{\"items\":[{\"sku\":\"A\",\"onHand\":\"ten\"}],\"nextCursor\":null}", "onHand is 'ten', not a whole number")]
+    [InlineData("{\"items\":[{\"onHand\":3}],\"nextCursor\":null}", "item 0 has no sku")]
+    [InlineData("{\"items\":[{\"sku\":\"A\",\"reserved\":1}],\"nextCursor\":null}", "item 0 (A) has no onHand")]
+    [InlineData("{\"nextCursor\":null}", "the page has no 'items' array")]
+    [InlineData("{\"items\":[{\"sku\":\"A\",\"onHand\":1,\"warehouse\":\"OTHER\"}]}", "belongs to warehouse 'OTHER'")]
+    [InlineData("{\"items\":[{\"sku\":\"A\",\"onHand\":1}", "invalid JSON")]
+    [InlineData("<html>Bad gateway</html>", "invalid JSON")]
+    public async Task ReadSnapshotAsync_MalformedBody_ThrowsMalformedResponseSayingWhat(string body, string expected)
+    {
+        Wes.Fault(new WesFault(WesFaultKind.MalformedBody, Body: body));
+        using var client = Client();
+
+        var error = await Assert.ThrowsAsync<WarehouseApiException>(() => Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), WesSnapshotRequest.All, CancellationToken.None)));
+
+        Assert.Equal(ChannelFailureKind.MalformedResponse, error.Kind);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"read stock of warehouse '{Warehouse}' (page 1)", error.Message, StringComparison.Ordinal);
+        Assert.False(error.IsTransient);
+    }
+
+    [Fact]
+    public async Task ReadSnapshotAsync_WrongApiKey_ThrowsUnauthorizedWithoutTheKey()
+    {
+        using var client = Client(o => o.ApiKey = "wrong-key-123456");
+
+        var error = await Assert.ThrowsAsync<WarehouseApiException>(() => Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), WesSnapshotRequest.All, CancellationToken.None)));
+
+        Assert.Equal(ChannelFailureKind.Unauthorized, error.Kind);
+        Assert.Equal(401, error.StatusCode);
+        Assert.DoesNotContain("wrong-key-123456", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Logs.Lines, l => l.Contains("wrong-key-123456", StringComparison.Ordinal));
+        Assert.Equal(1, Wes.Requests);
+    }
+
+    [Fact]
+    public async Task ReadSnapshotAsync_ChannelBuilder_Throws()
+    {
+        using var client = Client();
+        var listings = new Orchestrator.Catalog.ChannelListingMap("coupang-main", new Orchestrator.Catalog.SkuCatalog());
+        var builder = new Orchestrator.Stock.StockSnapshotBuilder(listings, Warehouse, Clock.GetUtcNow());
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.ReadSnapshotAsync(builder, WesSnapshotRequest.All, CancellationToken.None));
+    }
+}
