@@ -112,6 +112,38 @@ public sealed class AlertDispatcherTests
     }
 
     [Fact]
+    public async Task DispatchAsync_SameAlertTwiceConcurrently_SentOnce()
+    {
+        var gate = new TaskCompletionSource<NotificationResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _slack.SendAsync(Arg.Any<IReadOnlyList<Alert>>(), Arg.Any<CancellationToken>()).Returns(gate.Task);
+        var dispatcher = Create();
+
+        var first = dispatcher.DispatchAsync([TestAlerts.Low("A", 7)], CancellationToken.None);
+        var second = await dispatcher.DispatchAsync([TestAlerts.Low("A", 7)], CancellationToken.None);
+        gate.SetResult(new NotificationResult(1, 0, 1));
+        await first;
+
+        Assert.Equal(1, second.Suppressed);
+        Assert.Single(Sent(_slack));
+    }
+
+    [Fact]
+    public async Task DispatchAsync_Cancelled_NothingRememberedSoSentAgain()
+    {
+        using var cts = new CancellationTokenSource();
+        _slack.SendAsync(Arg.Any<IReadOnlyList<Alert>>(), Arg.Any<CancellationToken>())
+            .Returns(_ => Task.FromCanceled<NotificationResult>(cts.Token), _ => Task.FromResult(new NotificationResult(1, 0, 1)));
+        await cts.CancelAsync();
+        var dispatcher = Create();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dispatcher.DispatchAsync([TestAlerts.Low("A", 7)], cts.Token));
+        var again = await dispatcher.DispatchAsync([TestAlerts.Low("A", 7)], CancellationToken.None);
+
+        Assert.Equal(0, again.Suppressed);
+        Assert.Equal(1, again.Targets[AlertRoutes.Slack].Delivered);
+    }
+
+    [Fact]
     public async Task DispatchAsync_NotifierThrows_ReportedAsFailedAndOtherTargetDelivers()
     {
         _kakao.SendAsync(Arg.Any<IReadOnlyList<Alert>>(), Arg.Any<CancellationToken>()).ThrowsAsync(new InvalidOperationException("boom"));

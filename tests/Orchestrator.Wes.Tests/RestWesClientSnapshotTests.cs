@@ -68,6 +68,29 @@ public sealed class RestWesClientSnapshotTests : WesTestContext
     }
 
     [Fact]
+    public async Task ReadSnapshotAsync_RowChangesOnAnAlreadyReadPage_NextIncrementalReadPicksItUp()
+    {
+        Seed(30);
+        using var client = Client(o => o.PageSize = 10);
+        Wes.AfterSnapshotPage = served =>
+        {
+            if (served == 2)
+            {
+                // An operator corrects SKU-000001 (page 1, already read) while page 3 is still to come.
+                Wes.Adjust(Warehouse, "SKU-000001", 77);
+            }
+        };
+        var first = await Clock.RunAsync(() => client.ReadSnapshotAsync(Builder(), WesSnapshotRequest.All, CancellationToken.None));
+        Wes.AfterSnapshotPage = null;
+
+        var builder = Builder();
+        await Clock.RunAsync(() => client.ReadSnapshotAsync(builder, new WesSnapshotRequest(UpdatedSinceVersion: first.HighestVersion), CancellationToken.None));
+
+        Assert.Equal(30, first.HighestVersion);
+        Assert.Equal(77, builder.Build().GetQuantity("SKU-000001"));
+    }
+
+    [Fact]
     public async Task ReadSnapshotAsync_ServerErrorsThenOk_RetriedAndComplete()
     {
         Seed(2_500);

@@ -39,6 +39,7 @@ internal sealed class AlertDispatcher : IAlertDispatcher
         ArgumentNullException.ThrowIfNull(alerts);
         var now = _time.GetUtcNow();
         var fresh = new Dictionary<SubjectKey, Alert>();
+        var previous = new Dictionary<SubjectKey, Delivered?>();
         int suppressed = 0, unrouted = 0;
         var unroutedKinds = new Dictionary<AlertKind, int>();
         lock (_lock)
@@ -68,6 +69,13 @@ internal sealed class AlertDispatcher : IAlertDispatcher
 
                 fresh[key] = alert with { Severity = route.Severity };
             }
+
+            // Claim the subjects now, so a dispatch running at the same time does not send them too; a failure below releases them.
+            foreach (var (key, alert) in fresh)
+            {
+                previous[key] = _delivered.TryGetValue(key, out var before) ? before : null;
+                _delivered[key] = new Delivered(alert.Level, now);
+            }
         }
 
         foreach (var (kind, count) in unroutedKinds)
@@ -96,7 +104,17 @@ internal sealed class AlertDispatcher : IAlertDispatcher
             var result = await SendSafelyAsync(pair.Key, pair.Value.ConvertAll(e => e.Value), cancellationToken).ConfigureAwait(false);
             return (Target: pair.Key, Result: result, Keys: pair.Value.ConvertAll(e => e.Key));
         }).ToList();
-        var results = await Task.WhenAll(sends).ConfigureAwait(false);
+        (string Target, NotificationResult Result, List<SubjectKey> Keys)[] results;
+        try
+        {
+            results = await Task.WhenAll(sends).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Cancelled: nothing is known to be delivered, so nothing stays claimed.
+            Release(fresh.Keys, previous);
+            throw;
+        }
 
         // Remember only what reached every one of its targets; anything else is sent again next time.
         var failedKeys = new HashSet<SubjectKey>();
@@ -108,16 +126,7 @@ internal sealed class AlertDispatcher : IAlertDispatcher
             }
         }
 
-        lock (_lock)
-        {
-            foreach (var (key, alert) in fresh)
-            {
-                if (!failedKeys.Contains(key))
-                {
-                    _delivered[key] = new Delivered(alert.Level, now);
-                }
-            }
-        }
+        Release(failedKeys, previous);
 
         var targets = results.ToDictionary(r => r.Target, r => r.Result, StringComparer.OrdinalIgnoreCase);
         return new AlertDispatchResult(alerts.Count, suppressed, unrouted, targets);
@@ -145,6 +154,24 @@ internal sealed class AlertDispatcher : IAlertDispatcher
         {
             Log.NotifierThrew(_logger, e, target, alerts.Count);
             return new NotificationResult(0, alerts.Count, 0, $"the notifier threw {e.GetType().Name}");
+        }
+    }
+
+    private void Release(IEnumerable<SubjectKey> keys, Dictionary<SubjectKey, Delivered?> previous)
+    {
+        lock (_lock)
+        {
+            foreach (var key in keys)
+            {
+                if (previous.TryGetValue(key, out var before) && before is { } restored)
+                {
+                    _delivered[key] = restored;
+                }
+                else
+                {
+                    _delivered.Remove(key);
+                }
+            }
         }
     }
 

@@ -88,7 +88,7 @@ internal sealed class RestWesClient : IWesClient, IDisposable
             ? new string[]?[] { null }
             : request.SkuCodes.Where(s => !string.IsNullOrWhiteSpace(s)).Distinct(StringComparer.Ordinal).Chunk(_options.MaxSkusPerRequest).Select(c => (string[]?)c);
         int pages = 0, rows = 0;
-        long? highest = null;
+        long? firstAnnounced = null, maxRowVersion = null;
         foreach (var skus in batches)
         {
             string? cursor = null;
@@ -115,9 +115,10 @@ internal sealed class RestWesClient : IWesClient, IDisposable
 
                 pages++;
                 rows += page.Rows;
-                if (page.HighestVersion is { } v && (highest is null || v > highest))
+                firstAnnounced ??= page.AnnouncedVersion;
+                if (page.MaxRowVersion is { } v && (maxRowVersion is null || v > maxRowVersion))
                 {
-                    highest = v;
+                    maxRowVersion = v;
                 }
 
                 if (page.NextCursor is not null && page.NextCursor == cursor)
@@ -130,8 +131,16 @@ internal sealed class RestWesClient : IWesClient, IDisposable
             while (cursor is not null);
         }
 
-        // Nothing changed since the last incremental read: keep its high-water mark.
-        highest ??= request.UpdatedSinceVersion;
+        // The next incremental read starts from the WES's counter as it stood when this read began: a row that changed while
+        // the pages went by (perhaps on a page already read) has a higher version, so it is read again next time rather than
+        // missed. The highest row version seen would skip it. Without an announced counter, the highest row version is the
+        // best there is; with nothing changed, the last high-water mark stays.
+        var highest = firstAnnounced ?? maxRowVersion ?? request.UpdatedSinceVersion;
+        if (request.UpdatedSinceVersion is { } since && highest < since)
+        {
+            highest = since;
+        }
+
         var elapsedMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         Log.SnapshotRead(_logger, warehouse, rows, pages, highest, elapsedMs);
         return new WesSnapshotInfo(highest, pages);

@@ -10,8 +10,9 @@ internal sealed class WesFormatException(string message) : Exception(message);
 /// <summary>What one snapshot page held besides its rows.</summary>
 /// <param name="Rows">The rows set into the builder.</param>
 /// <param name="NextCursor">The cursor of the next page, or <see langword="null"/> on the last page.</param>
-/// <param name="HighestVersion">The highest row version on the page or announced by the WES, or <see langword="null"/>.</param>
-internal readonly record struct SnapshotPage(int Rows, string? NextCursor, long? HighestVersion);
+/// <param name="MaxRowVersion">The highest row version on the page, or <see langword="null"/>.</param>
+/// <param name="AnnouncedVersion">The WES's version counter when it served the page (<c>highestVersion</c>), or <see langword="null"/>.</param>
+internal readonly record struct SnapshotPage(int Rows, string? NextCursor, long? MaxRowVersion, long? AnnouncedVersion);
 
 /// <summary>
 /// Reads one page of <c>GET /v1/stock</c> with <see cref="Utf8JsonReader"/> straight into a <see cref="StockSnapshotBuilder"/>:
@@ -30,7 +31,7 @@ internal static class SnapshotPageReader
         Expect(ref reader, JsonTokenType.StartObject, "the page");
         int rows = 0;
         string? cursor = null;
-        long? highest = null;
+        long? highest = null, announcedVersion = null;
         var sawItems = false;
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
@@ -69,8 +70,7 @@ internal static class SnapshotPageReader
                 Next(ref reader);
                 if (reader.TokenType == JsonTokenType.Number)
                 {
-                    var announced = Int64(ref reader, "highestVersion");
-                    highest = highest is null || announced > highest ? announced : highest;
+                    announcedVersion = Int64(ref reader, "highestVersion");
                 }
                 else if (reader.TokenType != JsonTokenType.Null)
                 {
@@ -94,7 +94,7 @@ internal static class SnapshotPageReader
             throw new WesFormatException("the page has no 'items' array");
         }
 
-        return new SnapshotPage(rows, cursor, highest);
+        return new SnapshotPage(rows, cursor, highest, announcedVersion);
     }
 
     private static long? ReadItem(ref Utf8JsonReader reader, StockSnapshotBuilder into, string warehouse, int index)

@@ -50,6 +50,7 @@ public sealed class WesSimulator(TimeProvider time)
     private long _version;
     private int _requests;
     private int _applied;
+    private int _pagesServed;
 
     public string ApiKey { get; init; } = "sandbox-wes-key-0001";
 
@@ -62,7 +63,24 @@ public sealed class WesSimulator(TimeProvider time)
     /// <summary>Gets a signal released each time a request arrives.</summary>
     public SemaphoreSlim RequestArrived { get; } = new(0);
 
+    /// <summary>Gets or sets a callback run after each snapshot page is served, with the number of pages served so far.</summary>
+    public Action<int>? AfterSnapshotPage { get; set; }
+
     public void Fault(WesFault fault) => _faults.Enqueue(fault);
+
+    /// <summary>Changes on hand the way an operator at the shelf would: a new version and an <c>adjust</c> movement, no API call.</summary>
+    public void Adjust(string warehouse, string sku, int onHand)
+    {
+        lock (_lock)
+        {
+            var row = GetWarehouse(warehouse).Rows[sku];
+            var delta = onHand - row.OnHand;
+            row.OnHand = onHand;
+            row.Version = ++_version;
+            row.UpdatedAt = time.GetUtcNow();
+            _movements.Add(new MovementRow("wes-op-" + _version.ToString(CultureInfo.InvariantCulture), warehouse, sku, "adjust", delta, row.UpdatedAt));
+        }
+    }
 
     /// <summary>Adds rows (quantities per SKU, one location each), sorted by SKU for cursor paging.</summary>
     public void Seed(string warehouse, IEnumerable<(string Sku, int OnHand, int Reserved, string? Location)> rows)
@@ -213,6 +231,7 @@ public sealed class WesSimulator(TimeProvider time)
         context.Response.ContentType = "application/json";
         buffer.Position = 0;
         await buffer.CopyToAsync(context.Response.Body);
+        AfterSnapshotPage?.Invoke(Interlocked.Increment(ref _pagesServed));
     }
 
     private static void WriteRow(Utf8JsonWriter json, string warehouse, string sku, Row row)
