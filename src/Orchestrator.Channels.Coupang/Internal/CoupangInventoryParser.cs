@@ -1,0 +1,90 @@
+using System.Text.Json;
+
+namespace Orchestrator.Channels.Coupang.Internal;
+
+/// <summary>Reads the product-API envelope <c>{"code":"SUCCESS","message":..,"data":{..,"amountInStock":n}}</c> with a <see cref="Utf8JsonReader"/>.</summary>
+internal static class CoupangInventoryParser
+{
+    /// <summary>Reads an envelope.</summary>
+    /// <param name="json">The body.</param>
+    /// <param name="code">The envelope code (<c>SUCCESS</c>/<c>ERROR</c>, or a number as text).</param>
+    /// <param name="message">The envelope message.</param>
+    /// <param name="amountInStock">The stock in <c>data</c>, when present.</param>
+    /// <exception cref="JsonException">The body is not a JSON object or is truncated.</exception>
+    public static void Read(ReadOnlySpan<byte> json, out string? code, out string? message, out long? amountInStock)
+    {
+        code = null;
+        message = null;
+        amountInStock = null;
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("The body is not a JSON object.");
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                throw new JsonException("Expected a property name.");
+            }
+
+            if (reader.ValueTextEquals("code"u8))
+            {
+                reader.Read();
+                code = reader.TokenType == JsonTokenType.Number ? reader.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) : reader.GetString();
+            }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                message = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("data"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    amountInStock = ReadData(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0)
+        {
+            throw new JsonException("The body ended before the envelope was complete.");
+        }
+    }
+
+    private static long? ReadData(ref Utf8JsonReader reader)
+    {
+        long? amount = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            if (reader.ValueTextEquals("amountInStock"u8))
+            {
+                reader.Read();
+                amount = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : throw new JsonException("amountInStock is not a number.");
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return amount;
+    }
+}

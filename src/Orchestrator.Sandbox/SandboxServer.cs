@@ -1,0 +1,70 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orchestrator.Sandbox.Coupang;
+
+namespace Orchestrator.Sandbox;
+
+/// <summary>
+/// Runs the channel simulators in-process on Kestrel, bound to 127.0.0.1 on a free port.
+/// </summary>
+/// <remarks>
+/// <para>Start one with <see cref="StartAsync"/>, point the adapters at the simulators' base addresses with their credentials,
+/// and dispose it when done. Each simulator checks authentication the way the real service does, enforces its documented rate
+/// limit with 429s, holds a generated catalog and an order stream, and can script faults.</para>
+/// <para>Plain HTTP on loopback only: the adapters accept <c>http://</c> only for loopback addresses.</para>
+/// </remarks>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Coupang = coupang;
+    }
+
+    /// <summary>Gets the root address of the server, for example <c>http://127.0.0.1:51234/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Gets the Coupang simulator: its base address, credentials, catalog, orders and fault script.</summary>
+    public CoupangSandbox Coupang { get; }
+
+    /// <summary>Starts the simulators.</summary>
+    /// <param name="options">The settings, or <see langword="null"/> for defaults.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running server.</returns>
+    public static async Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SandboxOptions();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.AddServerHeader = false;
+        });
+        var app = builder.Build();
+
+        var coupang = new CoupangSandbox(options.Coupang, options.TimeProvider);
+        coupang.Map(app);
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var root = new Uri(address.EndsWith('/') ? address : address + "/");
+        coupang.SetBaseAddress(new Uri(root, "coupang/"));
+        return new SandboxServer(app, root, coupang);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
