@@ -1,4 +1,7 @@
 using Orchestrator.Sandbox.Coupang;
+using Orchestrator.Sandbox.Kakao;
+using Orchestrator.Sandbox.Slack;
+using Orchestrator.Sandbox.Wes;
 
 namespace Orchestrator.Sandbox;
 
@@ -11,4 +14,13 @@ public sealed class SandboxOptions
 
     /// <summary>Gets the Coupang simulator settings.</summary>
     public CoupangSandboxOptions Coupang { get; } = new();
+
+    /// <summary>Gets the WES simulator settings.</summary>
+    public WesSandboxOptions Wes { get; } = new();
+
+    /// <summary>Gets the Slack webhook simulator settings.</summary>
+    public SlackSandboxOptions Slack { get; } = new();
+
+    /// <summary>Gets the Kakao simulator settings.</summary>
+    public KakaoSandboxOptions Kakao { get; } = new();
 }

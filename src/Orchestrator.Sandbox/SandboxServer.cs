@@ -6,6 +6,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Sandbox.Coupang;
+using Orchestrator.Sandbox.Kakao;
+using Orchestrator.Sandbox.Slack;
+using Orchestrator.Sandbox.Wes;
 
 namespace Orchestrator.Sandbox;
 
@@ -22,11 +25,14 @@ public sealed class SandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang)
+    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang, WesSandbox wes, SlackSandbox slack, KakaoSandbox kakao)
     {
         _app = app;
         BaseAddress = baseAddress;
         Coupang = coupang;
+        Wes = wes;
+        Slack = slack;
+        Kakao = kakao;
     }
 
     /// <summary>Gets the root address of the server, for example <c>http://127.0.0.1:51234/</c>.</summary>
@@ -34,6 +40,15 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>Gets the Coupang simulator: its base address, credentials, catalog, orders and fault script.</summary>
     public CoupangSandbox Coupang { get; }
+
+    /// <summary>Gets the WES simulator (generic contract): its base address, API key, stock, fault script.</summary>
+    public WesSandbox Wes { get; }
+
+    /// <summary>Gets the Slack incoming-webhook simulator: its webhook URL, recorded messages, rate limit, fault script.</summary>
+    public SlackSandbox Slack { get; }
+
+    /// <summary>Gets the Kakao "send to me" and token-refresh simulator.</summary>
+    public KakaoSandbox Kakao { get; }
 
     /// <summary>Starts the simulators.</summary>
     /// <param name="options">The settings, or <see langword="null"/> for defaults.</param>
@@ -53,12 +68,21 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var coupang = new CoupangSandbox(options.Coupang, options.TimeProvider);
         coupang.Map(app);
+        var wes = new WesSandbox(options.Wes, options.TimeProvider);
+        wes.Map(app);
+        var slack = new SlackSandbox(options.Slack, options.TimeProvider);
+        slack.Map(app);
+        var kakao = new KakaoSandbox(options.Kakao, options.TimeProvider);
+        kakao.Map(app);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var root = new Uri(address.EndsWith('/') ? address : address + "/");
         coupang.SetBaseAddress(new Uri(root, "coupang/"));
-        return new SandboxServer(app, root, coupang);
+        wes.SetBaseAddress(new Uri(root, "wes/"));
+        slack.SetBaseAddress(root);
+        kakao.SetBaseAddress(root);
+        return new SandboxServer(app, root, coupang, wes, slack, kakao);
     }
 
     /// <inheritdoc />

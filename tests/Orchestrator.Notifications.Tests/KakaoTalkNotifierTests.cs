@@ -1,5 +1,7 @@
 using Orchestrator.Alerts;
 using Orchestrator.Notifications.Internal;
+using Orchestrator.Sandbox;
+using Orchestrator.Sandbox.Faults;
 using Orchestrator.Sandbox.Kakao;
 using Orchestrator.Testing;
 
@@ -10,26 +12,27 @@ public sealed class KakaoTalkNotifierTests : IAsyncLifetime
     private readonly DrivenClock _clock = new();
     private readonly ListLogger<KakaoTalkNotifier> _log = new();
     private readonly HttpClient _http = new();
-    private KakaoMemoSimulator _kakao = null!;
-    private LoopbackHost _host = null!;
+    private SandboxServer _sandbox = null!;
+
+    private KakaoSandbox Kakao => _sandbox.Kakao;
 
     public async ValueTask InitializeAsync()
     {
-        _kakao = new KakaoMemoSimulator(_clock);
-        _host = await LoopbackHost.StartAsync(app => _kakao.Map(app));
-        _kakao.IssueRefreshToken("refresh-1");
+        _sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _clock }, TestContext.Current.CancellationToken);
+        Kakao.IssueRefreshToken("refresh-1");
     }
 
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        await _host.DisposeAsync();
+        _clock.Dispose();
+        await _sandbox.DisposeAsync();
     }
 
     private KakaoTalkNotifier Create(IKakaoTokenStore store) => new(
         AlertRoutes.KakaoTalk,
         () => _http,
-        new KakaoTalkNotifierOptions { ApiBaseUrl = _host.BaseAddress, AuthBaseUrl = _host.BaseAddress, ClientId = _kakao.ClientId, LinkUrl = new Uri("https://ops.example.com/") },
+        new KakaoTalkNotifierOptions { ApiBaseUrl = Kakao.ApiBaseAddress, AuthBaseUrl = Kakao.AuthBaseAddress, ClientId = Kakao.ClientId, LinkUrl = new Uri("https://ops.example.com/") },
         store,
         _clock,
         _log);
@@ -37,14 +40,14 @@ public sealed class KakaoTalkNotifierTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_ManyCriticalAlerts_OneTextMemoWithin200Chars()
     {
-        _kakao.IssueAccessToken("access-1", _clock.GetUtcNow().AddHours(6));
+        Kakao.IssueAccessToken("access-1", _clock.GetUtcNow().AddHours(6));
         using var notifier = Create(new InMemoryKakaoTokenStore(new KakaoTokens("access-1", "refresh-1", _clock.GetUtcNow().AddHours(6))));
         var alerts = Enumerable.Range(0, 40).Select(i => TestAlerts.Critical($"SKU-{i:D3}")).ToList();
 
         var result = await _clock.RunAsync(() => notifier.SendAsync(alerts, CancellationToken.None));
 
         Assert.Equal(new NotificationResult(40, 0, 1), result);
-        var memo = Assert.Single(_kakao.Memos);
+        var memo = Assert.Single(Kakao.Memos);
         var text = memo.GetProperty("text").GetString()!;
         Assert.InRange(text.Length, 20, 200);
         Assert.StartsWith("[HIGH] 재고 Critical 40건", text, StringComparison.Ordinal);
@@ -63,26 +66,26 @@ public sealed class KakaoTalkNotifierTests : IAsyncLifetime
         var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
 
         Assert.Equal(new NotificationResult(1, 0, 1), result);
-        Assert.Equal(1, _kakao.Refreshes);
+        Assert.Equal(1, Kakao.Refreshes);
         var saved = await store.GetAsync(CancellationToken.None);
         Assert.NotNull(saved);
-        Assert.StartsWith("sandbox-access-", saved.AccessToken, StringComparison.Ordinal);
+        Assert.StartsWith("sandbox-kakao-access-", saved.AccessToken, StringComparison.Ordinal);
         Assert.Equal("refresh-1", saved.RefreshToken);
         Assert.Equal(start.AddHours(12), saved.AccessTokenExpiresAt);
-        Assert.DoesNotContain(_log.Lines, l => l.Contains("sandbox-access-", StringComparison.Ordinal) || l.Contains("refresh-1", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("sandbox-kakao-access-", StringComparison.Ordinal) || l.Contains("refresh-1", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task SendAsync_TokenAboutToExpire_RefreshedBeforeSending()
     {
-        _kakao.IssueAccessToken("access-1", _clock.GetUtcNow().AddMinutes(2));
+        Kakao.IssueAccessToken("access-1", _clock.GetUtcNow().AddMinutes(2));
         var store = new InMemoryKakaoTokenStore(new KakaoTokens("access-1", "refresh-1", _clock.GetUtcNow().AddMinutes(2)));
         using var notifier = Create(store);
 
         var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
 
         Assert.Equal(1, result.Delivered);
-        Assert.Equal(1, _kakao.Refreshes);
+        Assert.Equal(1, Kakao.Refreshes);
         Assert.NotEqual("access-1", (await store.GetAsync(CancellationToken.None))!.AccessToken);
     }
 
@@ -112,8 +115,8 @@ public sealed class KakaoTalkNotifierTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_ServerErrorThenOk_Retried()
     {
-        _kakao.IssueAccessToken("access-1", _clock.GetUtcNow().AddHours(6));
-        _kakao.FailNext(2, 503);
+        Kakao.IssueAccessToken("access-1", _clock.GetUtcNow().AddHours(6));
+        Kakao.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Times = 2 });
         using var notifier = Create(new InMemoryKakaoTokenStore(new KakaoTokens("access-1", "refresh-1")));
 
         var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));

@@ -1,10 +1,8 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orchestrator.Alerts;
-using Orchestrator.Sandbox.Kakao;
-using Orchestrator.Sandbox.Slack;
+using Orchestrator.Sandbox;
 using Orchestrator.Testing;
 
 namespace Orchestrator.Notifications.Tests;
@@ -110,23 +108,19 @@ public sealed class NotificationsServiceCollectionExtensionsTests
     [Fact]
     public async Task AddAlertDispatcher_WithSlackAndKakaoOverLoopback_RoutesCriticalToBothAndLowToSlackOnly()
     {
-        var clock = new DrivenClock();
-        var slack = new SlackWebhookSimulator(clock);
-        var kakao = new KakaoMemoSimulator(clock);
-        await using var host = await LoopbackHost.StartAsync(app =>
-        {
-            slack.Map(app);
-            kakao.Map(app);
-        });
+        using var clock = new DrivenClock();
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock }, TestContext.Current.CancellationToken);
+        var slack = sandbox.Slack;
+        var kakao = sandbox.Kakao;
         kakao.IssueAccessToken("access-1", clock.GetUtcNow().AddHours(6));
         var services = new ServiceCollection()
             .AddSingleton<TimeProvider>(clock)
             .AddSingleton<IKakaoTokenStore>(new InMemoryKakaoTokenStore(new KakaoTokens("access-1", "refresh-1", clock.GetUtcNow().AddHours(6))))
-            .AddSlackNotifier(o => o.WebhookUrl = new Uri(host.BaseAddress, slack.WebhookPath.TrimStart('/')))
+            .AddSlackNotifier(o => o.WebhookUrl = slack.WebhookUrl)
             .AddKakaoTalkNotifier(o =>
             {
-                o.ApiBaseUrl = host.BaseAddress;
-                o.AuthBaseUrl = host.BaseAddress;
+                o.ApiBaseUrl = kakao.ApiBaseAddress;
+                o.AuthBaseUrl = kakao.AuthBaseAddress;
                 o.ClientId = kakao.ClientId;
                 o.LinkUrl = new Uri("https://ops.example.com/");
             })
@@ -143,6 +137,6 @@ public sealed class NotificationsServiceCollectionExtensionsTests
         Assert.Equal(new NotificationResult(2, 0, 1), result.Targets[AlertRoutes.KakaoTalk]);
         Assert.Equal(4, slack.Messages.Count);
         Assert.Single(kakao.Memos);
-        Assert.Equal(0, slack.RateLimited);
+        Assert.Equal(0, slack.RateLimit.RefusedCount);
     }
 }

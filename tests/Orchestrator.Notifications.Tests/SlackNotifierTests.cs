@@ -1,7 +1,7 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Orchestrator.Alerts;
 using Orchestrator.Notifications.Internal;
+using Orchestrator.Sandbox;
+using Orchestrator.Sandbox.Faults;
 using Orchestrator.Sandbox.Slack;
 using Orchestrator.Testing;
 
@@ -12,22 +12,20 @@ public sealed class SlackNotifierTests : IAsyncLifetime
     private readonly DrivenClock _clock = new();
     private readonly ListLogger<SlackNotifier> _log = new();
     private readonly HttpClient _http = new();
-    private SlackWebhookSimulator _slack = null!;
-    private LoopbackHost _host = null!;
+    private SandboxServer _sandbox = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _slack = new SlackWebhookSimulator(_clock);
-        _host = await LoopbackHost.StartAsync(app => _slack.Map(app));
-    }
+    private SlackSandbox Slack => _sandbox.Slack;
+
+    public async ValueTask InitializeAsync() => _sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = _clock }, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         _http.Dispose();
-        await _host.DisposeAsync();
+        _clock.Dispose();
+        await _sandbox.DisposeAsync();
     }
 
-    private Uri Webhook => new(_host.BaseAddress, _slack.WebhookPath.TrimStart('/'));
+    private Uri Webhook => Slack.WebhookUrl;
 
     private SlackNotifier Create(Action<SlackNotifierOptions>? configure = null, Uri? webhook = null)
     {
@@ -44,12 +42,12 @@ public sealed class SlackNotifierTests : IAsyncLifetime
         var result = await _clock.RunAsync(() => notifier.SendAsync(TestAlerts.LowBurst(500), CancellationToken.None));
 
         Assert.Equal(new NotificationResult(500, 0, 5), result);
-        Assert.Equal(5, _slack.Messages.Count);
-        Assert.Equal(0, _slack.RateLimited);
-        var times = _slack.AcceptedAt.ToArray();
+        Assert.Equal(5, Slack.Messages.Count);
+        Assert.Equal(0, Slack.RateLimit.RefusedCount);
+        var times = Slack.AcceptedAt;
         Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(1)));
         var lines = 0;
-        foreach (var message in _slack.Messages)
+        foreach (var message in Slack.Messages)
         {
             var blocks = message.GetProperty("blocks");
             Assert.InRange(blocks.GetArrayLength(), 3, 50);
@@ -75,11 +73,11 @@ public sealed class SlackNotifierTests : IAsyncLifetime
         var result = await _clock.RunAsync(() => notifier.SendAsync(alerts, CancellationToken.None));
 
         Assert.Equal(300, result.Delivered);
-        Assert.All(_slack.Messages, m => Assert.InRange(m.GetProperty("blocks").GetArrayLength(), 3, 50));
+        Assert.All(Slack.Messages, m => Assert.InRange(m.GetProperty("blocks").GetArrayLength(), 3, 50));
 
         // ~430 chars a line: 6 lines fit a 3,000-char section, 48 sections a message, so 288 lines a message.
         Assert.Equal(2, result.Messages);
-        Assert.Equal(48, _slack.Messages.First().GetProperty("blocks").GetArrayLength() - 2);
+        Assert.Equal(48, Slack.Messages[0].GetProperty("blocks").GetArrayLength() - 2);
     }
 
     [Fact]
@@ -91,8 +89,8 @@ public sealed class SlackNotifierTests : IAsyncLifetime
         var result = await _clock.RunAsync(() => notifier.SendAsync(alerts, CancellationToken.None));
 
         Assert.Equal(new NotificationResult(3, 0, 3), result);
-        Assert.True(_slack.RateLimited >= 2);
-        var times = _slack.AcceptedAt.ToArray();
+        Assert.True(Slack.RateLimit.RefusedCount >= 2);
+        var times = Slack.AcceptedAt;
         Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromSeconds(1)));
     }
 
@@ -100,46 +98,46 @@ public sealed class SlackNotifierTests : IAsyncLifetime
     public async Task SendAsync_ServerErrorsThenOk_RetriedAndDelivered()
     {
         using var notifier = Create();
-        _slack.FailNext(2, 500);
+        Slack.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 500, Times = 2 });
 
         var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
 
         Assert.Equal(new NotificationResult(1, 0, 1), result);
-        Assert.Equal(3, _slack.Requests);
+        Assert.Equal(3, Slack.Requests);
     }
 
     [Fact]
     public async Task SendAsync_WebhookKeepsFailing_ReportsFailureWithoutThrowingOrLeakingTheUrl()
     {
         using var notifier = Create(o => o.MaxRetries = 2);
-        _slack.FailNext(100, 500);
+        Slack.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 500, Times = int.MaxValue });
 
         var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A"), TestAlerts.Low("B")], CancellationToken.None));
 
         Assert.Equal(0, result.Delivered);
         Assert.Equal(2, result.Failed);
         Assert.Contains("500", result.Error, StringComparison.Ordinal);
-        Assert.Equal(6, _slack.Requests);
+        Assert.Equal(6, Slack.Requests);
         AssertNoSecret(result.Error);
     }
 
     [Fact]
     public async Task SendAsync_RevokedWebhook_ReportsMisconfigurationAndStopsSending()
     {
-        using var notifier = Create(webhook: new Uri(_host.BaseAddress, "services/T0/B0/revoked"));
+        using var notifier = Create(webhook: new Uri(_sandbox.BaseAddress, "slack/services/T0/B0/revoked"));
         var alerts = new List<Alert> { TestAlerts.Critical("A"), TestAlerts.Low("B"), TestAlerts.Of(AlertKind.Overstock) };
 
         var result = await _clock.RunAsync(() => notifier.SendAsync(alerts, CancellationToken.None));
 
         Assert.Equal(new NotificationResult(0, 3, 0, "Slack answered 404 no_service"), result);
-        Assert.Equal(1, _slack.Requests);
+        Assert.Equal(1, Slack.Requests);
         Assert.DoesNotContain(_log.Lines, l => l.Contains("revoked", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task SendAsync_NothingListening_ReportsFailureWithoutThrowing()
     {
-        var closed = new Uri($"http://127.0.0.1:{FreePort()}/services/T0SANDBOX/B0SANDBOX/s3cr3tW3bh00kT0k3n");
+        var closed = new Uri($"http://127.0.0.1:{FreePort()}/slack/services/T0SANDBOX/B0SANDBOX/sandboxWebhookSecret0001");
         using var notifier = Create(o => o.MaxRetries = 1, closed);
 
         var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
@@ -156,7 +154,7 @@ public sealed class SlackNotifierTests : IAsyncLifetime
 
         await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A<1>")], CancellationToken.None));
 
-        var message = Assert.Single(_slack.Messages);
+        var message = Assert.Single(Slack.Messages);
         Assert.Contains("HIGH", message.GetProperty("text").GetString(), StringComparison.Ordinal);
         var blocks = message.GetProperty("blocks").EnumerateArray().ToList();
         Assert.Equal(["header", "section", "context"], blocks.Select(b => b.GetProperty("type").GetString()));
@@ -166,8 +164,8 @@ public sealed class SlackNotifierTests : IAsyncLifetime
 
     private void AssertNoSecret(string? error)
     {
-        Assert.DoesNotContain("s3cr3t", error ?? string.Empty, StringComparison.Ordinal);
-        Assert.DoesNotContain(_log.Lines, l => l.Contains("s3cr3t", StringComparison.Ordinal));
+        Assert.DoesNotContain("sandboxWebhookSecret0001", error ?? string.Empty, StringComparison.Ordinal);
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("sandboxWebhookSecret0001", StringComparison.Ordinal));
     }
 
     private static int FreePort()

@@ -51,8 +51,8 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
             TimeSpan.FromMinutes(1),
             _gate,
             (attempt, delay, reason) => Log.Retrying(_logger, Target, delay, attempt, reason));
-        _sendUrl = new Uri(options.ApiBaseUrl, "/v2/api/talk/memo/default/send");
-        _tokenUrl = new Uri(options.AuthBaseUrl, "/oauth/token");
+        _sendUrl = new Uri(WithSlash(options.ApiBaseUrl), "v2/api/talk/memo/default/send");
+        _tokenUrl = new Uri(WithSlash(options.AuthBaseUrl), "oauth/token");
     }
 
     public string Target => _target;
@@ -287,6 +287,9 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
             return null;
         }
     }
+
+    /// <summary>Keeps a base path (a proxy or the sandbox's <c>/kakao/</c>) when relative paths are appended.</summary>
+    private static Uri WithSlash(Uri baseUrl) => baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
 
     private static string Redact(string text, KakaoTokens? tokens) => Redaction.Redact(text, tokens?.AccessToken, tokens?.RefreshToken);
 }
