@@ -1,4 +1,4 @@
-using Orchestrator.Sandbox.Wes;
+using Orchestrator.Sandbox.Faults;
 using Orchestrator.Warehouse;
 
 namespace Orchestrator.Wes.Tests;
@@ -24,7 +24,8 @@ public sealed class RestWesClientWriteTests : WesTestContext
 
         Assert.Equal(new WesOperationResult("tx-commit-1", false), first);
         Assert.Equal(new WesOperationResult("tx-commit-1", true), second);
-        Assert.Equal((97, 7), Wes.Get(Warehouse, "SKU-A") is { } row ? (row.OnHand, row.Reserved) : default);
+        Assert.Equal(97, Wes.Get(Warehouse, "SKU-A")!.OnHand);
+        Assert.Equal(7, Wes.Get(Warehouse, "SKU-A")!.Reserved);
         Assert.Equal(1, Wes.Applied);
     }
 
@@ -39,8 +40,8 @@ public sealed class RestWesClientWriteTests : WesTestContext
 
         Assert.False(first.Replayed);
         Assert.True(second.Replayed);
-        Assert.Equal(9, Wes.Get(Warehouse, "SKU-B")!.Value.OnHand);
-        Assert.Equal(2, Wes.Get(Warehouse, "SKU-NEW")!.Value.OnHand);
+        Assert.Equal(9, Wes.Get(Warehouse, "SKU-B")!.OnHand);
+        Assert.Equal(2, Wes.Get(Warehouse, "SKU-NEW")!.OnHand);
     }
 
     [Fact]
@@ -54,19 +55,19 @@ public sealed class RestWesClientWriteTests : WesTestContext
         Assert.Equal(ChannelFailureKind.Rejected, error.Kind);
         Assert.Equal(409, error.StatusCode);
         Assert.Contains("transaction_conflict", error.Message, StringComparison.Ordinal);
-        Assert.Equal(97, Wes.Get(Warehouse, "SKU-A")!.Value.OnHand);
+        Assert.Equal(97, Wes.Get(Warehouse, "SKU-A")!.OnHand);
     }
 
     [Fact]
     public async Task CommitAsync_ResponseDroppedAfterApply_RetriedAppliedOnceReportedReplayed()
     {
-        Wes.Fault(new WesFault(WesFaultKind.DropResponseAfterApply));
+        Wes.Faults.Add(new FaultRule(SandboxFaultKind.DropResponse) { PathContains = "/commits" });
         using var client = Client();
 
         var result = await Clock.RunAsync(() => client.CommitAsync(Commit("tx-commit-3"), CancellationToken.None));
 
         Assert.True(result.Replayed);
-        Assert.Equal(97, Wes.Get(Warehouse, "SKU-A")!.Value.OnHand);
+        Assert.Equal(97, Wes.Get(Warehouse, "SKU-A")!.OnHand);
         Assert.Equal(1, Wes.Applied);
         Assert.Equal(2, Wes.Requests);
     }
@@ -74,13 +75,13 @@ public sealed class RestWesClientWriteTests : WesTestContext
     [Fact]
     public async Task CommitAsync_ServerErrorThenOk_RetriedAndAppliedOnce()
     {
-        Wes.Fault(new WesFault(WesFaultKind.Status, 502));
+        Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 502 });
         using var client = Client();
 
         var result = await Clock.RunAsync(() => client.CommitAsync(Commit("tx-commit-4"), CancellationToken.None));
 
         Assert.False(result.Replayed);
-        Assert.Equal(97, Wes.Get(Warehouse, "SKU-A")!.Value.OnHand);
+        Assert.Equal(97, Wes.Get(Warehouse, "SKU-A")!.OnHand);
     }
 
     [Fact]
@@ -94,13 +95,13 @@ public sealed class RestWesClientWriteTests : WesTestContext
         Assert.Equal(ChannelFailureKind.Rejected, error.Kind);
         Assert.Equal(422, error.StatusCode);
         Assert.Contains("insufficient_stock", error.Message, StringComparison.Ordinal);
-        Assert.Equal(100, Wes.Get(Warehouse, "SKU-A")!.Value.OnHand);
+        Assert.Equal(100, Wes.Get(Warehouse, "SKU-A")!.OnHand);
     }
 
     [Fact]
     public async Task CommitAsync_AnswerNotJson_ThrowsMalformedResponse()
     {
-        Wes.Fault(new WesFault(WesFaultKind.MalformedBody, Body: "ok", PathPrefix: "/v1/stock/commits"));
+        Wes.Faults.Add(new FaultRule(SandboxFaultKind.MalformedBody) { PathContains = "/commits" });
         using var client = Client();
 
         var error = await Assert.ThrowsAsync<WarehouseApiException>(() => Clock.RunAsync(() => client.CommitAsync(Commit("tx-commit-6"), CancellationToken.None)));
@@ -127,14 +128,14 @@ public sealed class RestWesClientWriteTests : WesTestContext
         var result = await Clock.RunAsync(() => client.ScrapAsync(new WesStockOperation("tx-scrap-1", Warehouse, [new WesLine("SKU-B", 2)], "damaged"), CancellationToken.None));
 
         Assert.False(result.Replayed);
-        Assert.Equal(3, Wes.Get(Warehouse, "SKU-B")!.Value.OnHand);
+        Assert.Equal(3, Wes.Get(Warehouse, "SKU-B")!.OnHand);
     }
 
     [Fact]
     public async Task SetStockAsync_ExpectedVersionMatches_SetsAndReplayIsNoOp()
     {
         using var client = Client();
-        var version = Wes.Get(Warehouse, "SKU-A")!.Value.Version;
+        var version = Wes.Get(Warehouse, "SKU-A")!.Version;
         var update = new WesStockUpdate("tx-set-1", Warehouse, "SKU-A", 42, version, "cycle count");
 
         var first = await Clock.RunAsync(() => client.SetStockAsync(update, CancellationToken.None));
@@ -142,14 +143,14 @@ public sealed class RestWesClientWriteTests : WesTestContext
 
         Assert.False(first.Replayed);
         Assert.True(second.Replayed);
-        Assert.Equal(42, Wes.Get(Warehouse, "SKU-A")!.Value.OnHand);
+        Assert.Equal(42, Wes.Get(Warehouse, "SKU-A")!.OnHand);
     }
 
     [Fact]
     public async Task SetStockAsync_StaleExpectedVersion_ThrowsRejectedVersionMismatch()
     {
         using var client = Client();
-        var version = Wes.Get(Warehouse, "SKU-A")!.Value.Version;
+        var version = Wes.Get(Warehouse, "SKU-A")!.Version;
         await Clock.RunAsync(() => client.CommitAsync(Commit("tx-commit-9"), CancellationToken.None));
 
         var error = await Assert.ThrowsAsync<WarehouseApiException>(() => Clock.RunAsync(() => client.SetStockAsync(new WesStockUpdate("tx-set-2", Warehouse, "SKU-A", 50, version), CancellationToken.None)));
@@ -157,7 +158,7 @@ public sealed class RestWesClientWriteTests : WesTestContext
         Assert.Equal(412, error.StatusCode);
         Assert.Equal(ChannelFailureKind.Rejected, error.Kind);
         Assert.Contains("version_mismatch", error.Message, StringComparison.Ordinal);
-        Assert.Equal(97, Wes.Get(Warehouse, "SKU-A")!.Value.OnHand);
+        Assert.Equal(97, Wes.Get(Warehouse, "SKU-A")!.OnHand);
     }
 
     [Fact]

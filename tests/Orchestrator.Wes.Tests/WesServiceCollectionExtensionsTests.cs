@@ -84,7 +84,7 @@ public sealed class WesServiceCollectionExtensionsTests : WesTestContext
             .AddSingleton<TimeProvider>(Clock)
             .AddWesClient(o =>
             {
-                o.BaseAddress = Host.BaseAddress;
+                o.BaseAddress = Wes.BaseAddress;
                 o.ApiKey = Wes.ApiKey;
             })
             .BuildServiceProvider();

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Builder;
 using Orchestrator.Catalog;
+using Orchestrator.Sandbox;
 using Orchestrator.Sandbox.Wes;
 using Orchestrator.Stock;
 using Orchestrator.Testing;
@@ -16,22 +16,21 @@ public abstract class WesTestContext : IAsyncLifetime
 
     private protected ListLogger<RestWesClient> Logs { get; } = new();
 
-    protected WesSimulator Wes { get; private set; } = null!;
+    protected SandboxServer Sandbox { get; private set; } = null!;
 
-    protected LoopbackHost Host { get; private set; } = null!;
+    protected WesSandbox Wes => Sandbox.Wes;
 
     protected HttpClient Http { get; } = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     public virtual async ValueTask InitializeAsync()
     {
-        Wes = new WesSimulator(Clock);
-        Host = await LoopbackHost.StartAsync(app => Wes.Map(app));
+        Sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = Clock }, TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        await Host.DisposeAsync();
+        await Sandbox.DisposeAsync();
         Clock.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -40,7 +39,7 @@ public abstract class WesTestContext : IAsyncLifetime
     {
         var options = new WesClientOptions
         {
-            BaseAddress = Host.BaseAddress,
+            BaseAddress = Wes.BaseAddress,
             ApiKey = Wes.ApiKey,
             RequestsPerSecond = 1000,
             Burst = 1000,
