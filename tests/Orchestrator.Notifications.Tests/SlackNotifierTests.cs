@@ -122,6 +122,19 @@ public sealed class SlackNotifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_RetryAfterLongerThanAllowed_FailsWithoutWaiting()
+    {
+        using var notifier = Create(o => o.MaxRetryAfter = TimeSpan.FromSeconds(30));
+        Slack.Faults.Add(new FaultRule(SandboxFaultKind.RateLimit) { RetryAfter = TimeSpan.FromMinutes(5) });
+
+        var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
+
+        Assert.Equal(new NotificationResult(0, 1, 0, "Slack answered 429 rate_limited"), result);
+        Assert.Equal(1, Slack.Requests);
+        Assert.Equal(TimeSpan.Zero, _clock.Waited);
+    }
+
+    [Fact]
     public async Task SendAsync_RevokedWebhook_ReportsMisconfigurationAndStopsSending()
     {
         using var notifier = Create(webhook: new Uri(_sandbox.BaseAddress, "slack/services/T0/B0/revoked"));

@@ -85,6 +85,24 @@ public sealed class RestWesClientWriteTests : WesTestContext
     }
 
     [Fact]
+    public async Task CommitAsync_WesDownForManyCalls_CircuitOpensAndCallsFailFastWithoutReachingIt()
+    {
+        Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Times = int.MaxValue });
+        using var client = Client(o => o.MaxRetries = 0);
+        for (var i = 0; i < 20; i++)
+        {
+            await Assert.ThrowsAsync<WarehouseApiException>(() => Clock.RunAsync(() => client.CommitAsync(Commit($"tx-cb-{i}"), CancellationToken.None)));
+        }
+
+        var error = await Assert.ThrowsAsync<WarehouseApiException>(() => Clock.RunAsync(() => client.CommitAsync(Commit("tx-cb-20"), CancellationToken.None)));
+
+        Assert.Equal(ChannelFailureKind.Unavailable, error.Kind);
+        Assert.Contains("circuit is open", error.Message, StringComparison.Ordinal);
+        Assert.True(error.IsTransient);
+        Assert.Equal(20, Wes.Requests);
+    }
+
+    [Fact]
     public async Task CommitAsync_MoreThanOnHand_ThrowsRejectedAndChangesNothing()
     {
         using var client = Client();
