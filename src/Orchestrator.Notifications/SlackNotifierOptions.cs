@@ -37,7 +37,8 @@ public sealed class SlackNotifierOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Gets or sets the longest <c>Retry-After</c> the notifier waits; a longer one fails the message instead.</summary>
+    /// <summary>Gets or sets the longest <c>Retry-After</c> the notifier waits (a longer one fails the message instead), and the
+    /// longest backoff between two attempts.</summary>
     /// <value>Default 1 minute; 1 second to 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(1);

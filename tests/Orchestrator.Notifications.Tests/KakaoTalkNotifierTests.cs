@@ -9,7 +9,7 @@ namespace Orchestrator.Notifications.Tests;
 
 public sealed class KakaoTalkNotifierTests : IAsyncLifetime
 {
-    private readonly DrivenClock _clock = new();
+    private readonly DrivenClock _clock = new() { AutoAdvanceLimit = TimeSpan.FromSeconds(5) };
     private readonly ListLogger<KakaoTalkNotifier> _log = new();
     private readonly HttpClient _http = new();
     private SandboxServer _sandbox = null!;
@@ -32,7 +32,7 @@ public sealed class KakaoTalkNotifierTests : IAsyncLifetime
     private KakaoTalkNotifier Create(IKakaoTokenStore store) => new(
         AlertRoutes.KakaoTalk,
         () => _http,
-        new KakaoTalkNotifierOptions { ApiBaseUrl = Kakao.ApiBaseAddress, AuthBaseUrl = Kakao.AuthBaseAddress, ClientId = Kakao.ClientId, LinkUrl = new Uri("https://ops.example.com/") },
+        new KakaoTalkNotifierOptions { ApiBaseUrl = Kakao.ApiBaseAddress, AuthBaseUrl = Kakao.AuthBaseAddress, ClientId = Kakao.ClientId, LinkUrl = new Uri("https://ops.example.com/"), RetryDelay = TimeSpan.FromMilliseconds(100) },
         store,
         _clock,
         _log);
@@ -71,7 +71,7 @@ public sealed class KakaoTalkNotifierTests : IAsyncLifetime
         Assert.NotNull(saved);
         Assert.StartsWith("sandbox-kakao-access-", saved.AccessToken, StringComparison.Ordinal);
         Assert.Equal("refresh-1", saved.RefreshToken);
-        Assert.Equal(start.AddHours(12), saved.AccessTokenExpiresAt);
+        Assert.InRange(saved.AccessTokenExpiresAt!.Value, start.AddHours(12), _clock.GetUtcNow().AddHours(12));
         Assert.DoesNotContain(_log.Lines, l => l.Contains("sandbox-kakao-access-", StringComparison.Ordinal) || l.Contains("refresh-1", StringComparison.Ordinal));
     }
 

@@ -44,7 +44,7 @@ public sealed class NotificationsServiceCollectionExtensionsTests
 
         var error = Assert.Throws<OptionsValidationException>(() => sp.GetRequiredService<IOptionsMonitor<SlackNotifierOptions>>().Get(AlertRoutes.Slack));
 
-        Assert.Contains("https", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must use HTTPS", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRETPART", error.Message, StringComparison.Ordinal);
     }
 
@@ -108,7 +108,7 @@ public sealed class NotificationsServiceCollectionExtensionsTests
     [Fact]
     public async Task AddAlertDispatcher_WithSlackAndKakaoOverLoopback_RoutesCriticalToBothAndLowToSlackOnly()
     {
-        using var clock = new DrivenClock();
+        using var clock = new DrivenClock { AutoAdvanceLimit = TimeSpan.FromSeconds(5) };
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = clock }, TestContext.Current.CancellationToken);
         var slack = sandbox.Slack;
         var kakao = sandbox.Kakao;

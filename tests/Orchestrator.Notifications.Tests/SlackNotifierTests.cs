@@ -9,7 +9,7 @@ namespace Orchestrator.Notifications.Tests;
 
 public sealed class SlackNotifierTests : IAsyncLifetime
 {
-    private readonly DrivenClock _clock = new();
+    private readonly DrivenClock _clock = new() { AutoAdvanceLimit = TimeSpan.FromSeconds(5) };
     private readonly ListLogger<SlackNotifier> _log = new();
     private readonly HttpClient _http = new();
     private SandboxServer _sandbox = null!;
@@ -97,7 +97,7 @@ public sealed class SlackNotifierTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_ServerErrorsThenOk_RetriedAndDelivered()
     {
-        using var notifier = Create();
+        using var notifier = Create(o => o.RetryDelay = TimeSpan.FromMilliseconds(100));
         Slack.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 500, Times = 2 });
 
         var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
@@ -109,7 +109,11 @@ public sealed class SlackNotifierTests : IAsyncLifetime
     [Fact]
     public async Task SendAsync_WebhookKeepsFailing_ReportsFailureWithoutThrowingOrLeakingTheUrl()
     {
-        using var notifier = Create(o => o.MaxRetries = 2);
+        using var notifier = Create(o =>
+        {
+            o.MaxRetries = 2;
+            o.RetryDelay = TimeSpan.FromMilliseconds(100);
+        });
         Slack.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 500, Times = int.MaxValue });
 
         var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A"), TestAlerts.Low("B")], CancellationToken.None));
@@ -151,12 +155,18 @@ public sealed class SlackNotifierTests : IAsyncLifetime
     public async Task SendAsync_NothingListening_ReportsFailureWithoutThrowing()
     {
         var closed = new Uri($"http://127.0.0.1:{FreePort()}/slack/services/T0SANDBOX/B0SANDBOX/sandboxWebhookSecret0001");
-        using var notifier = Create(o => o.MaxRetries = 1, closed);
+        using var notifier = Create(
+            o =>
+            {
+                o.MaxRetries = 1;
+                o.RetryDelay = TimeSpan.FromMilliseconds(100);
+            },
+            closed);
 
         var result = await _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
 
         Assert.Equal(1, result.Failed);
-        Assert.StartsWith("Slack could not be reached", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith("post a Slack message: connection failed", result.Error, StringComparison.Ordinal);
         AssertNoSecret(result.Error);
     }
 

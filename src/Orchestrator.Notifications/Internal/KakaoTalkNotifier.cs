@@ -5,8 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Alerts;
-using Orchestrator.Http.Internal;
-using Polly;
 
 namespace Orchestrator.Notifications.Internal;
 
@@ -25,8 +23,7 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
     private readonly IKakaoTokenStore _tokens;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly PacingGate _gate;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly NotifierHttp _client;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private readonly Uri _sendUrl;
     private readonly Uri _tokenUrl;
@@ -43,14 +40,8 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
         _tokens = tokens;
         _time = time;
         _logger = logger;
-        _gate = new PacingGate(time, 1, options.MinInterval);
-        _pipeline = HttpResilience.CreatePipeline(
-            time,
-            options.MaxRetries,
-            options.RetryDelay,
-            TimeSpan.FromMinutes(1),
-            _gate,
-            (attempt, delay, reason) => Log.Retrying(_logger, Target, delay, attempt, reason));
+        _client = new NotifierHttp(target, http, time, logger, options.MinInterval, options.MaxRetries, options.RetryDelay, TimeSpan.FromMinutes(1), options.AttemptTimeout);
+        _client.Redactor.Add(options.ClientSecret);
         _sendUrl = new Uri(WithSlash(options.ApiBaseUrl), "v2/api/talk/memo/default/send");
         _tokenUrl = new Uri(WithSlash(options.AuthBaseUrl), "oauth/token");
     }
@@ -59,7 +50,7 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
 
     public void Dispose()
     {
-        _gate.Dispose();
+        _client.Dispose();
         _refreshing.Dispose();
     }
 
@@ -150,13 +141,8 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
             for (var attempt = 0; ; attempt++)
             {
                 var accessToken = tokens.AccessToken;
-                using var response = await _pipeline.ExecuteAsync(
-                    async ct =>
-                    {
-                        await _gate.WaitAsync(ct).ConfigureAwait(false);
-                        return await HttpResilience.SendAttemptAsync(_http(), () => CreateSend(body, accessToken), _options.AttemptTimeout, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                _client.Redactor.Add(accessToken);
+                using var response = await _client.SendAsync("send a KakaoTalk memo", () => CreateSend(body, accessToken), cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return null;
@@ -182,13 +168,9 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
         {
             throw;
         }
-        catch (AttemptTimeoutException)
+        catch (NotifierDeliveryException e)
         {
-            return "Kakao did not answer in time";
-        }
-        catch (HttpRequestException e)
-        {
-            return "Kakao could not be reached: " + Redact(e.Message, tokens);
+            return e.Message;
         }
     }
 
@@ -215,9 +197,8 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
                 form.Add(new("client_secret", _options.ClientSecret));
             }
 
-            using var response = await _pipeline.ExecuteAsync(
-                ct => HttpResilience.SendAttemptAsync(_http(), () => CreateForm(_tokenUrl, form, null), _options.AttemptTimeout, HttpCompletionOption.ResponseContentRead, ct),
-                cancellationToken).ConfigureAwait(false);
+            _client.Redactor.Add(stale.RefreshToken);
+            using var response = await _client.SendAsync("refresh the Kakao access token", () => CreateForm(_tokenUrl, form, null), cancellationToken).ConfigureAwait(false);
             var json = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -240,6 +221,8 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
                 answer.RefreshToken is { Length: > 0 } rotated ? rotated : stale.RefreshToken,
                 answer.ExpiresIn is { } seconds ? now.AddSeconds(seconds) : null,
                 answer.RefreshTokenExpiresIn is { } refreshSeconds ? now.AddSeconds(refreshSeconds) : stale.RefreshTokenExpiresAt);
+            _client.Redactor.Add(renewed.AccessToken);
+            _client.Redactor.Add(renewed.RefreshToken);
             await _tokens.SaveAsync(renewed, cancellationToken).ConfigureAwait(false);
             Log.TokenRefreshed(_logger, Target, renewed.AccessTokenExpiresAt);
             return renewed;
@@ -290,6 +273,4 @@ internal sealed class KakaoTalkNotifier : INotifier, IDisposable
 
     /// <summary>Keeps a base path (a proxy or the sandbox's <c>/kakao/</c>) when relative paths are appended.</summary>
     private static Uri WithSlash(Uri baseUrl) => baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
-
-    private static string Redact(string text, KakaoTokens? tokens) => Redaction.Redact(text, tokens?.AccessToken, tokens?.RefreshToken);
 }

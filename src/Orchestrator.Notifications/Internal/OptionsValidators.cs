@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orchestrator.Internal.Http;
 
 namespace Orchestrator.Notifications.Internal;
 
@@ -22,10 +23,10 @@ internal sealed class NotificationsOptionsCustomValidator :
         ArgumentNullException.ThrowIfNull(options);
         var builder = new ValidateOptionsResultBuilder();
 
-        // Never echo the webhook URL: it is the secret.
-        if (options.WebhookUrl is { } url && !IsSecureOrLoopback(url))
+        // The endpoint rule's message names the scheme and host, never the path: the path is the secret.
+        if (options.WebhookUrl is { } url && EndpointRules.Validate(url, nameof(options.WebhookUrl)) is { } error)
         {
-            builder.AddError("must be an absolute https:// URL (http:// is allowed on loopback only); the value is not shown because it is a secret", nameof(options.WebhookUrl));
+            builder.AddError(error, nameof(options.WebhookUrl));
         }
 
         return builder.Build();
@@ -35,14 +36,14 @@ internal sealed class NotificationsOptionsCustomValidator :
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = new ValidateOptionsResultBuilder();
-        if (options.ApiBaseUrl is { } api && !IsSecureOrLoopback(api))
+        if (options.ApiBaseUrl is { } api && EndpointRules.Validate(api, nameof(options.ApiBaseUrl)) is { } apiError)
         {
-            builder.AddError($"'{api}' must be an absolute https:// URL (http:// is allowed on loopback only)", nameof(options.ApiBaseUrl));
+            builder.AddError(apiError, nameof(options.ApiBaseUrl));
         }
 
-        if (options.AuthBaseUrl is { } auth && !IsSecureOrLoopback(auth))
+        if (options.AuthBaseUrl is { } auth && EndpointRules.Validate(auth, nameof(options.AuthBaseUrl)) is { } authError)
         {
-            builder.AddError($"'{auth}' must be an absolute https:// URL (http:// is allowed on loopback only)", nameof(options.AuthBaseUrl));
+            builder.AddError(authError, nameof(options.AuthBaseUrl));
         }
 
         if (options.LinkUrl is { IsAbsoluteUri: false })
@@ -74,7 +75,4 @@ internal sealed class NotificationsOptionsCustomValidator :
 
         return builder.Build();
     }
-
-    internal static bool IsSecureOrLoopback(Uri url) =>
-        url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback));
 }

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Alerts;
-using Orchestrator.Http.Internal;
-using Polly;
 
 namespace Orchestrator.Notifications.Internal;
 
@@ -18,9 +16,7 @@ internal sealed class SlackNotifier : INotifier, IDisposable
     private readonly SlackNotifierOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly PacingGate _gate;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly string[] _secrets;
+    private readonly NotifierHttp _client;
 
     public SlackNotifier(string target, Func<HttpClient> http, SlackNotifierOptions options, TimeProvider time, ILogger<SlackNotifier> logger)
     {
@@ -33,22 +29,20 @@ internal sealed class SlackNotifier : INotifier, IDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _secrets = Redaction.SecretsOf(options.WebhookUrl);
-        _gate = new PacingGate(time, 1, options.MinInterval);
-        _pipeline = HttpResilience.CreatePipeline(
-            time,
-            options.MaxRetries,
-            options.RetryDelay,
-            options.MaxRetryAfter,
-            _gate,
-            (attempt, delay, reason) => Log.Retrying(_logger, Target, delay, attempt, reason));
+        _client = new NotifierHttp(target, http, time, logger, options.MinInterval, options.MaxRetries, options.RetryDelay, options.MaxRetryAfter, options.AttemptTimeout);
+
+        // The whole URL, its path and its last segment are the secret.
+        _client.Redactor.Add(options.WebhookUrl.AbsoluteUri);
+        _client.Redactor.Add(options.WebhookUrl.OriginalString);
+        _client.Redactor.Add(options.WebhookUrl.AbsolutePath);
+        _client.Redactor.Add(options.WebhookUrl.Segments[^1]);
     }
 
     public string Target => _target;
 
     public void Dispose()
     {
-        _gate.Dispose();
+        _client.Dispose();
     }
 
     public async Task<NotificationResult> SendAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
@@ -95,13 +89,7 @@ internal sealed class SlackNotifier : INotifier, IDisposable
     {
         try
         {
-            using var response = await _pipeline.ExecuteAsync(
-                async ct =>
-                {
-                    await _gate.WaitAsync(ct).ConfigureAwait(false);
-                    return await HttpResilience.SendAttemptAsync(_http(), () => CreateRequest(message), _options.AttemptTimeout, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-                },
-                cancellationToken).ConfigureAwait(false);
+            using var response = await _client.SendAsync("post a Slack message", () => CreateRequest(message), cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return new PostOutcome(true, false, null, null);
@@ -117,10 +105,9 @@ internal sealed class SlackNotifier : INotifier, IDisposable
         {
             throw;
         }
-        catch (Exception e) when (e is HttpRequestException or AttemptTimeoutException or InvalidOperationException)
+        catch (NotifierDeliveryException e)
         {
-            var reason = e is AttemptTimeoutException ? "Slack did not answer in time" : "Slack could not be reached: " + Redaction.Redact(e.Message, _secrets);
-            return new PostOutcome(false, false, null, reason);
+            return new PostOutcome(false, false, e.StatusCode, e.Message);
         }
     }
 
@@ -135,7 +122,7 @@ internal sealed class SlackNotifier : INotifier, IDisposable
     {
         // Slack answers errors as short text (invalid_payload, channel_not_found, no_service …).
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return Redaction.Redact(AlertText.Truncate(text.Trim(), 100), _secrets);
+        return _client.Redactor.Redact(AlertText.Truncate(text.Trim(), 100));
     }
 
     private sealed record PostOutcome(bool Delivered, bool Permanent, int? StatusCode, string? Error);
