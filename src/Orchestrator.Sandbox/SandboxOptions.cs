@@ -1,5 +1,7 @@
+using Orchestrator.Sandbox.Cafe24;
 using Orchestrator.Sandbox.Coupang;
 using Orchestrator.Sandbox.Kakao;
+using Orchestrator.Sandbox.Naver;
 using Orchestrator.Sandbox.Slack;
 using Orchestrator.Sandbox.Wes;
 
@@ -14,6 +16,12 @@ public sealed class SandboxOptions
 
     /// <summary>Gets the Coupang simulator settings.</summary>
     public CoupangSandboxOptions Coupang { get; } = new();
+
+    /// <summary>Gets the Naver Commerce simulator settings.</summary>
+    public NaverSandboxOptions Naver { get; } = new();
+
+    /// <summary>Gets the Cafe24 simulator settings.</summary>
+    public Cafe24SandboxOptions Cafe24 { get; } = new();
 
     /// <summary>Gets the WES simulator settings.</summary>
     public WesSandboxOptions Wes { get; } = new();

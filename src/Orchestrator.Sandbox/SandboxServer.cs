@@ -5,8 +5,10 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orchestrator.Sandbox.Cafe24;
 using Orchestrator.Sandbox.Coupang;
 using Orchestrator.Sandbox.Kakao;
+using Orchestrator.Sandbox.Naver;
 using Orchestrator.Sandbox.Slack;
 using Orchestrator.Sandbox.Wes;
 
@@ -25,11 +27,13 @@ public sealed class SandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang, WesSandbox wes, SlackSandbox slack, KakaoSandbox kakao)
+    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang, NaverSandbox naver, Cafe24Sandbox cafe24, WesSandbox wes, SlackSandbox slack, KakaoSandbox kakao)
     {
+        Cafe24 = cafe24;
         _app = app;
         BaseAddress = baseAddress;
         Coupang = coupang;
+        Naver = naver;
         Wes = wes;
         Slack = slack;
         Kakao = kakao;
@@ -40,6 +44,12 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>Gets the Coupang simulator: its base address, credentials, catalog, orders and fault script.</summary>
     public CoupangSandbox Coupang { get; }
+
+    /// <summary>Gets the Naver Commerce simulator: its base address, credentials, catalog, orders and fault script.</summary>
+    public NaverSandbox Naver { get; }
+
+    /// <summary>Gets the Cafe24 simulator: its base address, credentials, catalog, orders and fault script.</summary>
+    public Cafe24Sandbox Cafe24 { get; }
 
     /// <summary>Gets the WES simulator (generic contract): its base address, API key, stock, fault script.</summary>
     public WesSandbox Wes { get; }
@@ -68,6 +78,10 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var coupang = new CoupangSandbox(options.Coupang, options.TimeProvider);
         coupang.Map(app);
+        var naver = new NaverSandbox(options.Naver, options.TimeProvider);
+        naver.Map(app);
+        var cafe24 = new Cafe24Sandbox(options.Cafe24, options.TimeProvider);
+        cafe24.Map(app);
         var wes = new WesSandbox(options.Wes, options.TimeProvider);
         wes.Map(app);
         var slack = new SlackSandbox(options.Slack, options.TimeProvider);
@@ -79,10 +93,12 @@ public sealed class SandboxServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var root = new Uri(address.EndsWith('/') ? address : address + "/");
         coupang.SetBaseAddress(new Uri(root, "coupang/"));
+        naver.SetBaseAddress(new Uri(root, "naver/external/"));
+        cafe24.SetBaseAddress(new Uri(root, "cafe24/"));
         wes.SetBaseAddress(new Uri(root, "wes/"));
         slack.SetBaseAddress(root);
         kakao.SetBaseAddress(root);
-        return new SandboxServer(app, root, coupang, wes, slack, kakao);
+        return new SandboxServer(app, root, coupang, naver, cafe24, wes, slack, kakao);
     }
 
     /// <inheritdoc />

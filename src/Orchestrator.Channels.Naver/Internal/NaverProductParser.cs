@@ -1,0 +1,152 @@
+using System.Text.Json;
+using Orchestrator.Stock;
+
+namespace Orchestrator.Channels.Naver.Internal;
+
+/// <summary>Reads an origin product (<c>GET /v2/products/origin-products/{no}</c>) with a <see cref="Utf8JsonReader"/>, straight into a snapshot builder.</summary>
+internal static class NaverProductParser
+{
+    /// <summary>Sets the quantity of every option combination (or of the product when it has none) in the builder.</summary>
+    /// <param name="json">The body.</param>
+    /// <param name="originProductNo">The origin product number.</param>
+    /// <param name="into">The builder.</param>
+    /// <returns>The product's sale price, when present.</returns>
+    /// <exception cref="JsonException">The body is not a complete origin product.</exception>
+    public static long? Read(ReadOnlySpan<byte> json, long originProductNo, StockSnapshotBuilder into)
+    {
+        var reader = new Utf8JsonReader(json);
+        Expect(ref reader, JsonTokenType.StartObject);
+        long? salePrice = null;
+        long? productStock = null;
+        var options = 0;
+        var sawOrigin = false;
+        while (Next(ref reader) != JsonTokenType.EndObject)
+        {
+            if (reader.ValueTextEquals("originProduct"u8))
+            {
+                Expect(ref reader, JsonTokenType.StartObject);
+                sawOrigin = true;
+                while (Next(ref reader) != JsonTokenType.EndObject)
+                {
+                    if (reader.ValueTextEquals("salePrice"u8))
+                    {
+                        Next(ref reader);
+                        salePrice = reader.GetInt64();
+                    }
+                    else if (reader.ValueTextEquals("stockQuantity"u8))
+                    {
+                        Next(ref reader);
+                        productStock = reader.GetInt64();
+                    }
+                    else if (reader.ValueTextEquals("detailAttribute"u8))
+                    {
+                        options += ReadDetailAttribute(ref reader, originProductNo, into);
+                    }
+                    else
+                    {
+                        SkipValue(ref reader);
+                    }
+                }
+            }
+            else
+            {
+                SkipValue(ref reader);
+            }
+        }
+
+        if (!sawOrigin || productStock is null)
+        {
+            throw new JsonException("originProduct.stockQuantity is missing.");
+        }
+
+        if (options == 0)
+        {
+            into.TrySetListing(originProductNo, 0, productStock.Value);
+        }
+
+        return salePrice;
+    }
+
+    private static int ReadDetailAttribute(ref Utf8JsonReader reader, long product, StockSnapshotBuilder into)
+    {
+        var count = 0;
+        Expect(ref reader, JsonTokenType.StartObject);
+        while (Next(ref reader) != JsonTokenType.EndObject)
+        {
+            if (!reader.ValueTextEquals("optionInfo"u8))
+            {
+                SkipValue(ref reader);
+                continue;
+            }
+
+            if (Next(ref reader) == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            while (Next(ref reader) != JsonTokenType.EndObject)
+            {
+                if (!reader.ValueTextEquals("optionCombinations"u8))
+                {
+                    SkipValue(ref reader);
+                    continue;
+                }
+
+                if (Next(ref reader) == JsonTokenType.Null)
+                {
+                    continue;
+                }
+
+                while (Next(ref reader) == JsonTokenType.StartObject)
+                {
+                    long? id = null;
+                    long? stock = null;
+                    while (Next(ref reader) != JsonTokenType.EndObject)
+                    {
+                        if (reader.ValueTextEquals("id"u8))
+                        {
+                            Next(ref reader);
+                            id = reader.GetInt64();
+                        }
+                        else if (reader.ValueTextEquals("stockQuantity"u8))
+                        {
+                            Next(ref reader);
+                            stock = reader.GetInt64();
+                        }
+                        else
+                        {
+                            SkipValue(ref reader);
+                        }
+                    }
+
+                    if (id is null || stock is null)
+                    {
+                        throw new JsonException("An option combination lacks id or stockQuantity.");
+                    }
+
+                    into.TrySetListing(product, id.Value, stock.Value);
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    private static JsonTokenType Next(ref Utf8JsonReader reader) =>
+        reader.Read() ? reader.TokenType : throw new JsonException("The body ended early.");
+
+    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
+    {
+        if (Next(ref reader) != type)
+        {
+            throw new JsonException($"Expected {type}, found {reader.TokenType}.");
+        }
+    }
+
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        Next(ref reader);
+        reader.Skip();
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orchestrator.Channels;
+using Orchestrator.Channels.Naver;
+using Orchestrator.Channels.Naver.Internal;
+using Orchestrator.Intake;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Naver channels in an <see cref="IServiceCollection"/>.</summary>
+public static class NaverServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds a named Naver channel: validated options (checked at start), a named <see cref="HttpClient"/>
+    /// (<c>Orchestrator.Naver.{name}</c>), and keyed <see cref="NaverChannel"/>, <see cref="IChannelAdapter"/> and
+    /// <see cref="IOrderSource"/> services under <paramref name="name"/>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="name">The channel instance name, for example <c>naver-main</c>; unique within the host.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The HTTP client builder of the channel, to add handlers or settings.</returns>
+    /// <exception cref="InvalidOperationException">A channel of that name was already added.</exception>
+    /// <remarks>A <see cref="TimeProvider"/> registered in the container is used when present.</remarks>
+    public static IHttpClientBuilder AddNaverChannel(this IServiceCollection services, string name, Action<NaverChannelOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        if (services.Any(d => d.ServiceType == typeof(NaverChannel) && d.IsKeyedService && Equals(d.ServiceKey, name)))
+        {
+            throw new InvalidOperationException($"A Naver channel named '{name}' was already added.");
+        }
+
+        services.AddOptions<NaverChannelOptions>(name).Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NaverChannelOptions>, NaverChannelOptionsValidator>());
+        var clientName = "Orchestrator.Naver." + name;
+
+        // The HttpClient timeout is turned off so the adapter's per-attempt timeout and retries own it.
+        var http = services.AddHttpClient(clientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddKeyedSingleton(name, (sp, key) => new NaverChannel(
+            name,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),
+            sp.GetRequiredService<IOptionsMonitor<NaverChannelOptions>>().Get(name),
+            sp.GetService<TimeProvider>(),
+            sp.GetService<ILoggerFactory>()));
+        services.AddKeyedSingleton<IChannelAdapter>(name, (sp, key) => sp.GetRequiredKeyedService<NaverChannel>(key));
+        services.AddKeyedSingleton<IOrderSource>(name, (sp, key) => sp.GetRequiredKeyedService<NaverChannel>(key));
+        return http;
+    }
+}
