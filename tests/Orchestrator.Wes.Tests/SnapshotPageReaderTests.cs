@@ -35,6 +35,40 @@ public sealed class SnapshotPageReaderTests
     }
 
     [Fact]
+    public void Read_100PagesOf1000Rows_FillsTheBuilderWithoutRowObjects()
+    {
+        var pages = Enumerable.Range(0, 100).Select(p =>
+        {
+            var sb = new StringBuilder("{\"items\":[");
+            for (var i = 0; i < 1000; i++)
+            {
+                var n = (p * 1000) + i;
+                sb.Append(i == 0 ? string.Empty : ",")
+                  .Append("{\"warehouse\":\"WH-1\",\"sku\":\"SKU-").Append(n.ToString("D6", System.Globalization.CultureInfo.InvariantCulture))
+                  .Append("\",\"onHand\":").Append(n % 500).Append(",\"reserved\":").Append(n % 7)
+                  .Append(",\"available\":0,\"version\":").Append(n + 1)
+                  .Append(",\"updatedAt\":\"2026-01-01T00:00:00Z\",\"locations\":[{\"location\":\"A-").Append((n % 40).ToString("D2", System.Globalization.CultureInfo.InvariantCulture))
+                  .Append("\",\"onHand\":1,\"reserved\":0}]}");
+            }
+
+            return Encoding.UTF8.GetBytes(sb.Append("],\"nextCursor\":\"c\",\"highestVersion\":100000}").ToString());
+        }).ToList();
+        var warmUp = Builder();
+        pages.ForEach(page => SnapshotPageReader.Read(page, warmUp, "WH-1"));
+        var builder = Builder();
+
+        var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var rows = pages.Sum(page => SnapshotPageReader.Read(page, builder, "WH-1").Rows);
+        watch.Stop();
+        cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu;
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"parsed 100 pages of 1000 rows ({pages.Sum(p => p.Length) / 1024 / 1024} MiB) into the builder (warm): {watch.ElapsedMilliseconds} ms wall, {cpu.TotalMilliseconds:0} ms CPU");
+        Assert.Equal(100_000, rows);
+        Assert.Equal(100_000, builder.Build().ReportedCount);
+    }
+
+    [Fact]
     public void Read_LastPage_HasNoCursor()
     {
         var page = SnapshotPageReader.Read("""{"items":[],"nextCursor":null}"""u8, Builder(), "WH-1");
