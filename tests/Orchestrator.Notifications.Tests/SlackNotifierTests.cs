@@ -107,6 +107,21 @@ public sealed class SlackNotifierTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SendAsync_WebhookHangs_TimesOutOnTheClockRetriesAndDelivers()
+    {
+        using var notifier = Create(o => o.RetryDelay = TimeSpan.FromMilliseconds(100));
+        Slack.Faults.Add(new FaultRule(SandboxFaultKind.Hang) { Delay = TimeSpan.FromMinutes(10) });
+
+        var call = _clock.RunAsync(() => notifier.SendAsync([TestAlerts.Critical("A")], CancellationToken.None));
+        await Slack.RequestArrived.WaitAsync(TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        var result = await call;
+
+        Assert.Equal(new NotificationResult(1, 0, 1), result);
+        Assert.Equal(2, Slack.Requests);
+    }
+
+    [Fact]
     public async Task SendAsync_WebhookKeepsFailing_ReportsFailureWithoutThrowingOrLeakingTheUrl()
     {
         using var notifier = Create(o =>

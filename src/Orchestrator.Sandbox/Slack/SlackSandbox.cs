@@ -49,6 +49,9 @@ public sealed class SlackSandbox
     /// <summary>Gets how many requests arrived.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>Gets a signal released each time a request arrives, to step a test clock once a request is on the wire.</summary>
+    public SemaphoreSlim RequestArrived { get; } = new(0);
+
     internal void SetBaseAddress(Uri root) => WebhookUrl = new Uri(root, "slack/services/T0SANDBOX/B0SANDBOX/" + _options.Secret);
 
     internal void Map(IEndpointRouteBuilder app)
@@ -57,6 +60,7 @@ public sealed class SlackSandbox
         group.AddEndpointFilter(async (ctx, next) =>
         {
             Interlocked.Increment(ref _requests);
+            RequestArrived.Release();
             return await next(ctx).ConfigureAwait(false);
         });
         group.AddEndpointFilter((ctx, next) => FaultFilter.InvokeAsync(ctx, next, Faults, Error, "ok"));
