@@ -93,7 +93,8 @@ public sealed class Cafe24Channel : IChannelAdapter, IOrderSource, IDisposable
                 : new ChannelApiException(name, kind, $"Cafe24 channel '{name}': {message}", status, inner),
             _redactor,
             timeout,
-            ObserveResponse);
+            ObserveResponse,
+            _time);
         if (tokenStore is null)
         {
             _ownedStore = new FileCafe24TokenStore(options.TokenDirectory!);
@@ -373,13 +374,9 @@ public sealed class Cafe24Channel : IChannelAdapter, IOrderSource, IDisposable
         catch (ChannelApiException ex)
         {
             Log.PushFailed(_logger, Name, code, ex.Kind, ex.Message);
-            var notSent = ex.InnerException is Polly.CircuitBreaker.BrokenCircuitException;
+            // An open circuit, or rotated tokens that could not be saved: nothing was sent.
+            var notSent = ex.InnerException is Polly.CircuitBreaker.BrokenCircuitException or TokenPersistenceException;
             return new ChannelPushResult(update, notSent ? ChannelPushStatus.NotSent : ChannelPushStatus.Failed, ex.Kind, ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // The rotated tokens could not be saved: nothing was sent.
-            return new ChannelPushResult(update, ChannelPushStatus.NotSent, ChannelFailureKind.Unauthorized, ex.Message);
         }
     }
 

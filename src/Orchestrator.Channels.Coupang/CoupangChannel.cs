@@ -97,7 +97,8 @@ public sealed class CoupangChannel : IChannelAdapter, IOrderSource, IDisposable
                 : new ChannelApiException(name, kind, $"Coupang channel '{name}': {message}", status, inner),
             redactor,
             options.AttemptTimeout,
-            ObserveResponse);
+            ObserveResponse,
+            _time);
         Capabilities = new ChannelCapabilities(options.RequestsPerSecond, 1, SupportsReadBack: true);
         CheckKeyExpiry();
     }

@@ -37,7 +37,10 @@ public static class CoupangServiceCollectionExtensions
         var clientName = "Orchestrator.Coupang." + name;
 
         // The HttpClient timeout is turned off so the adapter's per-attempt timeout and retries own it.
-        var http = services.AddHttpClient(clientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        var http = services.AddHttpClient(clientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+
+            // The channel is a singleton holding its HttpClient: recycle pooled connections so DNS changes are picked up.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddKeyedSingleton(name, (sp, key) => new CoupangChannel(
             name,
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(clientName),

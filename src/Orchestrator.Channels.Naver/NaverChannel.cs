@@ -568,7 +568,8 @@ public sealed class NaverChannel : IChannelAdapter, IOrderSource, IDisposable
             response => budget.ObserveServerBudget(
                 HttpHeaderValues.ReadNumber(response, "GNCP-GW-RateLimit-Remaining"),
                 HttpHeaderValues.ReadNumber(response, "GNCP-GW-RateLimit-Replenish-Rate"),
-                (int?)HttpHeaderValues.ReadNumber(response, "GNCP-GW-RateLimit-Burst-Capacity")));
+                (int?)HttpHeaderValues.ReadNumber(response, "GNCP-GW-RateLimit-Burst-Capacity")),
+            _time);
     }
 
     private delegate HttpContent HttpRequestMessageFactory();

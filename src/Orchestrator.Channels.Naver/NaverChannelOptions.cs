@@ -38,9 +38,9 @@ public sealed class NaverChannelOptions
     public double RequestsPerSecond { get; set; } = 2;
 
     /// <summary>Gets or sets the burst of each API group.</summary>
-    /// <value>Defaults to 2; at most 2 unless the address is loopback.</value>
+    /// <value>Defaults to 1 (one token below Naver's bucket of 2, as margin for network jitter); at most 2 unless the address is loopback.</value>
     [Range(1, 100_000)]
-    public int Burst { get; set; } = 2;
+    public int Burst { get; set; } = 1;
 
     /// <summary>Gets or sets how many products are read or written concurrently (all still within the rate).</summary>
     /// <value>Defaults to 4; 1 to 64.</value>

@@ -100,6 +100,7 @@ public sealed class Cafe24ChannelContractTests
         var failed = Assert.Single(await channel.PushStockAsync([update], TestContext.Current.CancellationToken));
 
         Assert.Equal(ChannelPushStatus.NotSent, failed.Status);
+        Assert.True(failed.IsRetryable);
         Assert.Contains("could not be saved", failed.Message, StringComparison.Ordinal);
         Assert.Equal(0, sandbox.Cafe24.InventoryWrites);
         Assert.Equal(1, sandbox.Cafe24.RefreshCount);

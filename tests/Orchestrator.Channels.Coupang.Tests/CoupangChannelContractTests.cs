@@ -55,6 +55,35 @@ public sealed class CoupangChannelContractTests
     }
 
     [Fact]
+    public async Task PushStockAsync_BudgetBelowTheServersLimit_NeverTriggersA429()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(
+            Fast(o =>
+            {
+                o.Coupang.RequestsPerSecond = 200;
+                o.Coupang.Burst = 40;
+            }),
+            TestContext.Current.CancellationToken);
+
+        // Half the server's rate and a quarter of its burst, as the defaults keep against the documented limit: the
+        // margin absorbs the jitter between the moment a permit is granted and the moment the request arrives.
+        using var channel = Create(sandbox, o =>
+        {
+            o.RequestsPerSecond = 100;
+            o.Burst = 10;
+            o.MaxConcurrency = 16;
+            o.RateLimitedPause = TimeSpan.FromSeconds(1);
+        });
+        var updates = sandbox.Coupang.Listings.Take(150).Select(l => new ChannelStockUpdate(ListingKey.Coupang(l.VendorItemId), l.SkuCode, 5, "t")).ToList();
+
+        var results = await channel.PushStockAsync(updates, TestContext.Current.CancellationToken);
+
+        Assert.All(results, r => Assert.Equal(ChannelPushStatus.Succeeded, r.Status));
+        Assert.Equal(0, sandbox.Coupang.RateLimit.RefusedCount);
+        Assert.Equal(150, sandbox.Coupang.QuantityWrites);
+    }
+
+    [Fact]
     public async Task PushStockAsync_UnknownVendorItem_IsRejectedWithoutFailingTheOthers()
     {
         await using var sandbox = await SandboxServer.StartAsync(Fast(), TestContext.Current.CancellationToken);

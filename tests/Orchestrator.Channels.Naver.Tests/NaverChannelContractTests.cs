@@ -95,6 +95,24 @@ public sealed class NaverChannelContractTests
     }
 
     [Fact]
+    public async Task ReadStockAsync_RenewalFailsWhileTokenStillValid_KeepsUsingTheCurrentToken()
+    {
+        var clock = new ManualTimeProvider(Start);
+        await using var sandbox = await SandboxServer.StartAsync(Fast(o => o.TimeProvider = clock), TestContext.Current.CancellationToken);
+        using var channel = Create(sandbox, o => o.MaxRetryAttempts = 0, clock);
+        await channel.ReadStockAsync(NewBuilder(sandbox).Builder, TestContext.Current.CancellationToken);
+        sandbox.Naver.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, PathContains = "/oauth2/token", Times = int.MaxValue });
+        clock.Advance(TimeSpan.FromMinutes(160));
+        var (_, builder) = NewBuilder(sandbox);
+
+        await channel.ReadStockAsync(builder, TestContext.Current.CancellationToken);
+
+        Assert.Equal(sandbox.Naver.Listings.Count, builder.ReportedCount);
+        Assert.Equal(1, sandbox.Naver.TokensIssued);
+        Assert.True(sandbox.Naver.Faults.AppliedCount >= 1);
+    }
+
+    [Fact]
     public async Task ReadStockAsync_TokenRevoked_RenewsOnceAndSucceeds()
     {
         await using var sandbox = await SandboxServer.StartAsync(Fast(), TestContext.Current.CancellationToken);

@@ -14,7 +14,7 @@ public sealed class NaverChannelOptionsTests
         Assert.Equal("SELF", options.TokenType);
         Assert.Equal(TimeSpan.FromMinutes(30), options.TokenRenewBefore);
         Assert.Equal(2, options.RequestsPerSecond);
-        Assert.Equal(2, options.Burst);
+        Assert.Equal(1, options.Burst);
     }
 
     [Fact]

@@ -135,7 +135,12 @@ internal sealed class Cafe24TokenManager : IDisposable
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.TokenSaveFailed(_logger, _channel, ex);
-            throw new InvalidOperationException($"Cafe24 channel '{_channel}': the rotated tokens of mall '{_options.MallId}' could not be saved; the call was not made. Saving is retried on the next call.", ex);
+            throw new ChannelApiException(
+                _channel,
+                ChannelFailureKind.Unavailable,
+                $"Cafe24 channel '{_channel}': the rotated tokens of mall '{_options.MallId}' could not be saved; the call was not made. Saving is retried on the next call.",
+                null,
+                new TokenPersistenceException(ex));
         }
 
         _current = tokens;
@@ -198,5 +203,28 @@ internal sealed class Cafe24TokenManager : IDisposable
         }
 
         return false;
+    }
+}
+
+/// <summary>Marks a call that was not made because rotated tokens could not be saved (the cause is the inner exception).</summary>
+internal sealed class TokenPersistenceException : Exception
+{
+    public TokenPersistenceException()
+    {
+    }
+
+    public TokenPersistenceException(string message)
+        : base(message)
+    {
+    }
+
+    public TokenPersistenceException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public TokenPersistenceException(Exception innerException)
+        : base("The token store failed to save the rotated tokens.", innerException)
+    {
     }
 }

@@ -59,7 +59,11 @@ internal sealed class HttpPipelineEvents
 /// <summary>Builds the Polly pipeline shared by every HTTP client of the adapter packages.</summary>
 internal static class HttpResilience
 {
-    /// <summary>Builds retry (jitter; 5xx, 408, timeouts, connection failures; 429 honouring <c>Retry-After</c>), circuit breaker and per-attempt timeout, outermost first.</summary>
+    /// <summary>Builds retry (jitter; 5xx, 408, timeouts, connection failures; 429 honouring <c>Retry-After</c>) around a circuit breaker.</summary>
+    /// <remarks>
+    /// The per-attempt timeout is not part of this pipeline: <see cref="ResilientHttpClient"/> applies it around the send only,
+    /// after the rate permit was granted, so waiting for the rate budget never counts as a timeout or as a service failure.
+    /// </remarks>
     /// <param name="settings">The settings.</param>
     /// <param name="timeProvider">The clock; also drives the delays.</param>
     /// <param name="budget">The rate budget to pause on a 429, or <see langword="null"/>.</param>
@@ -123,7 +127,6 @@ internal static class HttpResilience
                 return ValueTask.CompletedTask;
             },
         });
-        builder.AddTimeout(settings.AttemptTimeout);
         return builder.Build();
     }
 

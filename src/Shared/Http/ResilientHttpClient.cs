@@ -32,6 +32,7 @@ internal sealed class ResilientHttpClient
     private readonly SecretRedactor _redactor;
     private readonly Action<HttpResponseMessage>? _observe;
     private readonly TimeSpan _attemptTimeout;
+    private readonly ResiliencePipeline _timeout;
 
     /// <summary>Initializes a new instance of the <see cref="ResilientHttpClient"/> class.</summary>
     /// <param name="http">The HTTP client (its own timeout should be infinite: the pipeline owns timeouts).</param>
@@ -41,6 +42,7 @@ internal sealed class ResilientHttpClient
     /// <param name="redactor">Removes secrets from messages.</param>
     /// <param name="attemptTimeout">The per-attempt timeout, for messages.</param>
     /// <param name="observe">Reads rate-limit headers of every response, or <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock of the per-attempt timeout, or <see langword="null"/> for the system clock.</param>
     public ResilientHttpClient(
         HttpClient http,
         ResiliencePipeline<HttpResponseMessage> pipeline,
@@ -48,8 +50,10 @@ internal sealed class ResilientHttpClient
         HttpFailureFactory failures,
         SecretRedactor redactor,
         TimeSpan attemptTimeout,
-        Action<HttpResponseMessage>? observe = null)
+        Action<HttpResponseMessage>? observe = null,
+        TimeProvider? timeProvider = null)
     {
+        _timeout = new ResiliencePipelineBuilder { TimeProvider = timeProvider ?? TimeProvider.System }.AddTimeout(attemptTimeout).Build();
         _http = http ?? throw new ArgumentNullException(nameof(http));
         _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
         _budget = budget ?? throw new ArgumentNullException(nameof(budget));
@@ -107,16 +111,25 @@ internal sealed class ResilientHttpClient
                 static async (state, ct) =>
                 {
                     var (self, create, lane) = state;
+
+                    // The permit is taken outside the attempt timeout: a long wait for the budget is not a failing service.
                     using var lease = await self._budget.AcquireAsync(lane, ct).ConfigureAwait(false);
                     if (!lease.IsAcquired)
                     {
                         throw new RateBudgetExhaustedException();
                     }
 
-                    using var request = await create(ct).ConfigureAwait(false);
-                    var response = await self._http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-                    self._observe?.Invoke(response);
-                    return response;
+                    return await self._timeout.ExecuteAsync(
+                        static async (inner, attemptToken) =>
+                        {
+                            var (client, factory) = inner;
+                            using var request = await factory(attemptToken).ConfigureAwait(false);
+                            var response = await client._http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptToken).ConfigureAwait(false);
+                            client._observe?.Invoke(response);
+                            return response;
+                        },
+                        (self, create),
+                        ct).ConfigureAwait(false);
                 },
                 (this, createRequest, priority),
                 cancellationToken).ConfigureAwait(false);

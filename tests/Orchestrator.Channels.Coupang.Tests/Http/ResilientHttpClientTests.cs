@@ -109,6 +109,35 @@ public sealed class ResilientHttpClientTests
         Assert.Equal(2, handler.Calls);
     }
 
+    [Fact]
+    public async Task SendAsync_LongWaitForTheRateBudget_IsNotATimeout()
+    {
+        var time = new ManualTimeProvider();
+        var handler = new StubHandler(_ => new HttpResponseMessage(HttpStatusCode.OK));
+        var budget = new RateBudget("test", 10, 10, time);
+        budget.PauseFor(TimeSpan.FromSeconds(30));
+        var settings = FastSettings with { AttemptTimeout = TimeSpan.FromSeconds(1) };
+        var client = new ResilientHttpClient(
+            new HttpClient(handler),
+            HttpResilience.Build(settings, time, budget),
+            budget,
+            (kind, message, status, inner) => new ChannelApiException("test", kind, message, status, inner),
+            new SecretRedactor(),
+            settings.AttemptTimeout,
+            timeProvider: time);
+
+        var call = client.SendAsync("op", Request, RequestPriority.Normal, CancellationToken.None);
+        while (!call.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        using var response = await call;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, handler.Calls);
+    }
+
     [Theory]
     [InlineData("https://api-gateway.coupang.com", true)]
     [InlineData("http://127.0.0.1:5000/", true)]
@@ -132,7 +161,8 @@ public sealed class ResilientHttpClientTests
             budget,
             (kind, message, status, inner) => new ChannelApiException("test", kind, message, status, inner),
             redactor ?? new SecretRedactor(),
-            settings.AttemptTimeout);
+            settings.AttemptTimeout,
+            timeProvider: time);
     }
 
     private static async Task WaitUntil(Func<bool> condition)
