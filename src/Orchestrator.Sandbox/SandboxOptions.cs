@@ -1,6 +1,9 @@
 using Orchestrator.Sandbox.Cafe24;
 using Orchestrator.Sandbox.Coupang;
+using Orchestrator.Sandbox.Kakao;
 using Orchestrator.Sandbox.Naver;
+using Orchestrator.Sandbox.Slack;
+using Orchestrator.Sandbox.Wes;
 
 namespace Orchestrator.Sandbox;
 
@@ -19,4 +22,13 @@ public sealed class SandboxOptions
 
     /// <summary>Gets the Cafe24 simulator settings.</summary>
     public Cafe24SandboxOptions Cafe24 { get; } = new();
+
+    /// <summary>Gets the WES simulator settings.</summary>
+    public WesSandboxOptions Wes { get; } = new();
+
+    /// <summary>Gets the Slack webhook simulator settings.</summary>
+    public SlackSandboxOptions Slack { get; } = new();
+
+    /// <summary>Gets the Kakao simulator settings.</summary>
+    public KakaoSandboxOptions Kakao { get; } = new();
 }

@@ -7,7 +7,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Sandbox.Cafe24;
 using Orchestrator.Sandbox.Coupang;
+using Orchestrator.Sandbox.Kakao;
 using Orchestrator.Sandbox.Naver;
+using Orchestrator.Sandbox.Slack;
+using Orchestrator.Sandbox.Wes;
 
 namespace Orchestrator.Sandbox;
 
@@ -24,13 +27,16 @@ public sealed class SandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang, NaverSandbox naver, Cafe24Sandbox cafe24)
+    private SandboxServer(WebApplication app, Uri baseAddress, CoupangSandbox coupang, NaverSandbox naver, Cafe24Sandbox cafe24, WesSandbox wes, SlackSandbox slack, KakaoSandbox kakao)
     {
         Cafe24 = cafe24;
         _app = app;
         BaseAddress = baseAddress;
         Coupang = coupang;
         Naver = naver;
+        Wes = wes;
+        Slack = slack;
+        Kakao = kakao;
     }
 
     /// <summary>Gets the root address of the server, for example <c>http://127.0.0.1:51234/</c>.</summary>
@@ -44,6 +50,15 @@ public sealed class SandboxServer : IAsyncDisposable
 
     /// <summary>Gets the Cafe24 simulator: its base address, credentials, catalog, orders and fault script.</summary>
     public Cafe24Sandbox Cafe24 { get; }
+
+    /// <summary>Gets the WES simulator (generic contract): its base address, API key, stock, fault script.</summary>
+    public WesSandbox Wes { get; }
+
+    /// <summary>Gets the Slack incoming-webhook simulator: its webhook URL, recorded messages, rate limit, fault script.</summary>
+    public SlackSandbox Slack { get; }
+
+    /// <summary>Gets the Kakao "send to me" and token-refresh simulator.</summary>
+    public KakaoSandbox Kakao { get; }
 
     /// <summary>Starts the simulators.</summary>
     /// <param name="options">The settings, or <see langword="null"/> for defaults.</param>
@@ -67,6 +82,12 @@ public sealed class SandboxServer : IAsyncDisposable
         naver.Map(app);
         var cafe24 = new Cafe24Sandbox(options.Cafe24, options.TimeProvider);
         cafe24.Map(app);
+        var wes = new WesSandbox(options.Wes, options.TimeProvider);
+        wes.Map(app);
+        var slack = new SlackSandbox(options.Slack, options.TimeProvider);
+        slack.Map(app);
+        var kakao = new KakaoSandbox(options.Kakao, options.TimeProvider);
+        kakao.Map(app);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -74,7 +95,10 @@ public sealed class SandboxServer : IAsyncDisposable
         coupang.SetBaseAddress(new Uri(root, "coupang/"));
         naver.SetBaseAddress(new Uri(root, "naver/external/"));
         cafe24.SetBaseAddress(new Uri(root, "cafe24/"));
-        return new SandboxServer(app, root, coupang, naver, cafe24);
+        wes.SetBaseAddress(new Uri(root, "wes/"));
+        slack.SetBaseAddress(root);
+        kakao.SetBaseAddress(root);
+        return new SandboxServer(app, root, coupang, naver, cafe24, wes, slack, kakao);
     }
 
     /// <inheritdoc />
