@@ -62,7 +62,7 @@ public sealed class Cafe24Sandbox
         _options = options;
         _time = time;
         Bucket = new SandboxTokenBucket(options.DrainPerSecond, options.BucketSize, time);
-        var items = SandboxCatalog.Generate(options.ListingCount, options.Seed, "C24-");
+        var items = SandboxCatalog.Generate(options.ListingCount, options.Seed, options.SkuPrefix);
         foreach (var item in items)
         {
             var productNo = FirstProductNo + (item.Index / Math.Max(1, options.VariantsPerProduct));

@@ -23,6 +23,9 @@ public sealed class Cafe24SandboxOptions
     /// <summary>Gets or sets the catalog seed.</summary>
     public int Seed { get; set; } = 24;
 
+    /// <summary>Gets or sets the prefix of the generated SKU codes; give several simulators the same prefix and seed to list the same SKUs on several channels.</summary>
+    public string SkuPrefix { get; set; } = "C24-";
+
     /// <summary>Gets or sets the size of the mall's leaky bucket (documented: 40).</summary>
     public int BucketSize { get; set; } = 40;
 

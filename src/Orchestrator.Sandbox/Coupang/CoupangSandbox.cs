@@ -51,7 +51,7 @@ public sealed class CoupangSandbox
     {
         _options = options;
         _time = time;
-        _items = SandboxCatalog.Generate(options.ListingCount, options.Seed, "CP-");
+        _items = SandboxCatalog.Generate(options.ListingCount, options.Seed, options.SkuPrefix);
         _quantities = _items.Select(i => i.Quantity).ToArray();
         RateLimit = new SandboxTokenBucket(options.RequestsPerSecond, options.Burst, time);
         Listings = _items.Select(i => new CoupangSandboxListing(FirstVendorItemId + i.Index, i.SkuCode)).ToArray();

@@ -19,6 +19,9 @@ public sealed class CoupangSandboxOptions
     /// <summary>Gets or sets the catalog seed.</summary>
     public int Seed { get; set; } = 42;
 
+    /// <summary>Gets or sets the prefix of the generated SKU codes; give several simulators the same prefix and seed to list the same SKUs on several channels.</summary>
+    public string SkuPrefix { get; set; } = "CP-";
+
     /// <summary>Gets or sets the sustained rate per vendor before 429 (documented: 10 per second per vendor).</summary>
     public double RequestsPerSecond { get; set; } = 10;
 

@@ -61,7 +61,7 @@ public sealed class NaverSandbox
             ["products"] = new SandboxTokenBucket(options.RequestsPerSecond, options.Burst, time),
             ["orders"] = new SandboxTokenBucket(options.RequestsPerSecond, options.Burst, time),
         };
-        var items = SandboxCatalog.Generate(options.ListingCount, options.Seed, "NV-");
+        var items = SandboxCatalog.Generate(options.ListingCount, options.Seed, options.SkuPrefix);
         var listings = new List<NaverSandboxListing>(items.Length);
         var p = 0;
         var i = 0;

@@ -20,6 +20,9 @@ public sealed class NaverSandboxOptions
     /// <summary>Gets or sets the catalog seed.</summary>
     public int Seed { get; set; } = 7;
 
+    /// <summary>Gets or sets the prefix of the generated SKU codes; give several simulators the same prefix and seed to list the same SKUs on several channels.</summary>
+    public string SkuPrefix { get; set; } = "NV-";
+
     /// <summary>Gets or sets the refill rate of each API bucket (observed: 2 per second).</summary>
     public double RequestsPerSecond { get; set; } = 2;
 
