@@ -58,7 +58,7 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
         catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException or ArgumentException)
         {
             Log.Unavailable(_logger, Provider, Location, e);
-            throw new StorageUnavailableException(Location, e);
+            throw new StorageUnavailableException(Location, $"Cannot connect to PostgreSQL at {Location}: {e.GetType().Name}.", e);
         }
     }
 
@@ -275,7 +275,7 @@ internal sealed class PostgreSqlDatabase : RelationalDatabase, IAsyncDisposable
         }
     }
 
-    public override Exception SchemaTooNew(int found, int known) => new SchemaVersionException(found, known);
+    public override Exception SchemaTooNew(int found, int known) => new SchemaVersionException("PostgreSQL schema", found, known);
 
     public async ValueTask DisposeAsync()
     {

@@ -96,7 +96,7 @@ internal sealed class SqliteDatabase : RelationalDatabase, IAsyncDisposable
         catch (SqliteException e)
         {
             Log.Unavailable(logger, "SQLite", database.Location, e);
-            throw new StorageUnavailableException(database.Location, e);
+            throw new StorageUnavailableException(database.Location, $"The SQLite database '{database.Location}' is unavailable: {e.Message}", e);
         }
     }
 
@@ -116,7 +116,7 @@ internal sealed class SqliteDatabase : RelationalDatabase, IAsyncDisposable
             {
                 // SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: another process held the write lock too long.
                 Log.Unavailable(_logger, Provider, Location, e);
-                throw new StorageUnavailableException(Location, e);
+                throw new StorageUnavailableException(Location, $"The SQLite database '{Location}' is unavailable: {e.Message}", e);
             }
 
             await using (transaction.ConfigureAwait(false))
@@ -299,7 +299,7 @@ internal sealed class SqliteDatabase : RelationalDatabase, IAsyncDisposable
         }
     }
 
-    public override Exception SchemaTooNew(int found, int known) => new SchemaVersionException(found, known);
+    public override Exception SchemaTooNew(int found, int known) => new SchemaVersionException("SQLite database", found, known);
 
     public async ValueTask DisposeAsync()
     {
