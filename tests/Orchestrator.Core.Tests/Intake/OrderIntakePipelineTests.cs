@@ -7,30 +7,10 @@ using Orchestrator.TestUtilities;
 namespace Orchestrator.Tests.Intake;
 
 /// <summary>Drives the intake pipeline against a real SQLite store and a scripted order source.</summary>
-public sealed class OrderIntakePipelineTests : IAsyncLifetime
+public sealed class OrderIntakePipelineTests : SqliteStorageTest
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "orchestrator-intake-tests", Guid.NewGuid().ToString("N") + ".db");
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
-    private SqliteOrchestratorStorage _storage = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _storage = await SqliteOrchestratorStorage.OpenAsync(new SqliteStorageOptions { ConnectionString = $"Data Source={_path}" }, _time, null, CancellationToken.None);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _storage.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(_path + suffix);
-        }
-    }
-
     private OrderIntakePipeline Pipeline(IOrderSource source, OrderIntakeOptions? options = null, IFlowRouter? router = null, string owner = "host-a") =>
-        new(source, _storage.OrderBuffer, _storage.JobLocks, _storage.Watermarks, router ?? new EvenOddRouter(), Configure(options, owner), _time);
+        new(source, Storage.OrderBuffer, Storage.JobLocks, Storage.Watermarks, router ?? new EvenOddRouter(), Configure(options, owner), Time);
 
     private static OrderIntakeOptions Configure(OrderIntakeOptions? options, string owner)
     {
@@ -39,7 +19,7 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
         return options;
     }
 
-    private async Task<Dictionary<OrderStatus, long>> Counts() => new(await _storage.OrderBuffer.CountByStatusAsync("shop", CancellationToken.None));
+    private async Task<Dictionary<OrderStatus, long>> Counts() => new(await Storage.OrderBuffer.CountByStatusAsync("shop", CancellationToken.None));
 
     [Fact]
     public async Task PollAsync_NewOrders_BufferedOnceMarkedAtSourceAndTasked()
@@ -47,20 +27,20 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
         var source = new ScriptedOrderSource();
         for (var i = 0; i < 250; i++)
         {
-            source.Add($"O{i:D4}", _time.GetUtcNow().AddMinutes(-30).AddSeconds(i));
+            source.Add($"O{i:D4}", Time.GetUtcNow().AddMinutes(-30).AddSeconds(i));
         }
 
         var result = await Pipeline(source).PollAsync(OrderPartition.All, CancellationToken.None);
 
         Assert.Equal((IntakeOutcome.Completed, 3, 250, 250, 0, 250, 250), (result.Outcome, result.Pages, result.Fetched, result.Inserted, result.Duplicates, result.Marked, result.TasksCreated));
         Assert.Equal(250, source.Marked.Count);
-        Assert.Equal(_time.GetUtcNow(), result.Watermark);
-        Assert.Equal(_time.GetUtcNow(), await _storage.Watermarks.GetAsync("shop", "*", CancellationToken.None));
+        Assert.Equal(Time.GetUtcNow(), result.Watermark);
+        Assert.Equal(Time.GetUtcNow(), await Storage.Watermarks.GetAsync("shop", "*", CancellationToken.None));
         Assert.Equal(250, (await Counts())[OrderStatus.New]);
-        var order = await _storage.OrderBuffer.GetAsync("shop", "O0007", CancellationToken.None);
+        var order = await Storage.OrderBuffer.GetAsync("shop", "O0007", CancellationToken.None);
         Assert.Equal(FlowType.B, order!.Flow);
         Assert.NotNull(order.MarkedAtSourceAt);
-        Assert.Empty(await _storage.OrderBuffer.GetWithoutTaskAsync("shop", 10, CancellationToken.None));
+        Assert.Empty(await Storage.OrderBuffer.GetWithoutTaskAsync("shop", 10, CancellationToken.None));
     }
 
     [Fact]
@@ -69,13 +49,13 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
         var source = new ScriptedOrderSource { DuplicateWithinPage = true };
         for (var i = 0; i < 30; i++)
         {
-            source.Add($"O{i}", _time.GetUtcNow().AddMinutes(-1).AddSeconds(i));
+            source.Add($"O{i}", Time.GetUtcNow().AddMinutes(-1).AddSeconds(i));
         }
 
         var pipeline = Pipeline(source, new OrderIntakeOptions { PageSize = 7, LookBack = TimeSpan.FromHours(1) });
         var first = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(1));
-        source.Add("LATE", _time.GetUtcNow().AddSeconds(-10));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        source.Add("LATE", Time.GetUtcNow().AddSeconds(-10));
         var second = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
 
         Assert.Equal((30, 30), (first.Inserted, first.Duplicates));
@@ -90,7 +70,7 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
         var source = new ScriptedOrderSource { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
         for (var i = 0; i < 40; i++)
         {
-            source.Add($"O{i}", _time.GetUtcNow().AddMinutes(-2));
+            source.Add($"O{i}", Time.GetUtcNow().AddMinutes(-2));
         }
 
         var gate = source.Gate;
@@ -115,19 +95,19 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
         var source = new ScriptedOrderSource { FailMarks = 1 };
         for (var i = 0; i < 5; i++)
         {
-            source.Add($"O{i}", _time.GetUtcNow().AddMinutes(-3));
+            source.Add($"O{i}", Time.GetUtcNow().AddMinutes(-3));
         }
 
         var pipeline = Pipeline(source);
         var first = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
         Assert.Equal((IntakeOutcome.Completed, 5, 0, 5), (first.Outcome, first.Inserted, first.Marked, first.MarkFailed));
-        Assert.Equal(5, (await _storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None)).Count);
+        Assert.Equal(5, (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None)).Count);
 
-        _time.Advance(TimeSpan.FromMinutes(1));
+        Time.Advance(TimeSpan.FromMinutes(1));
         var second = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
 
         Assert.Equal((0, 5), (second.Inserted, second.Marked));
-        Assert.Empty(await _storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None));
+        Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None));
         Assert.Equal(5, source.Marked.Count);
         Assert.Equal(5, (await Counts())[OrderStatus.New]);
     }
@@ -136,7 +116,7 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
     public async Task PollAsync_RouterFailedBeforeTaskCreation_TaskCreatedOnNextPoll()
     {
         var source = new ScriptedOrderSource();
-        source.Add("O1", _time.GetUtcNow().AddMinutes(-3));
+        source.Add("O1", Time.GetUtcNow().AddMinutes(-3));
         var router = new FlakyRouter { Failures = 1 };
         var pipeline = Pipeline(source, router: router);
 
@@ -145,7 +125,7 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
 
         Assert.Equal((1, 0), (first.Inserted, first.TasksCreated));
         Assert.Equal((0, 1), (second.Inserted, second.TasksCreated));
-        Assert.Equal(FlowType.A, (await _storage.OrderBuffer.GetAsync("shop", "O1", CancellationToken.None))!.Flow);
+        Assert.Equal(FlowType.A, (await Storage.OrderBuffer.GetAsync("shop", "O1", CancellationToken.None))!.Flow);
     }
 
     [Fact]
@@ -153,15 +133,15 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
     {
         var source = new ScriptedOrderSource();
         var pipeline = Pipeline(source, new OrderIntakeOptions { LookBack = TimeSpan.FromMinutes(5) });
-        var t0 = _time.GetUtcNow();
+        var t0 = Time.GetUtcNow();
         await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
 
-        _time.Advance(TimeSpan.FromMinutes(1));
+        Time.Advance(TimeSpan.FromMinutes(1));
         source.Add("COMMITTED-LATE", t0.AddMinutes(-2)); // changed-at before the watermark, visible only now
         var result = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
 
         Assert.Equal(1, result.Inserted);
-        Assert.NotNull(await _storage.OrderBuffer.GetAsync("shop", "COMMITTED-LATE", CancellationToken.None));
+        Assert.NotNull(await Storage.OrderBuffer.GetAsync("shop", "COMMITTED-LATE", CancellationToken.None));
     }
 
     [Fact]
@@ -169,10 +149,10 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
     {
         var source = new ScriptedOrderSource();
         var pipeline = Pipeline(source, new OrderIntakeOptions { LookBack = TimeSpan.FromMinutes(1) });
-        var t0 = _time.GetUtcNow();
+        var t0 = Time.GetUtcNow();
         source.Add("ON-TIME", t0.AddMinutes(-30));
         await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(10));
+        Time.Advance(TimeSpan.FromMinutes(10));
         source.Add("VERY-LATE", t0.AddMinutes(-20));
         var poll = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
 
@@ -184,7 +164,7 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
         var gap = Assert.Single(rescan.Gaps);
         Assert.Equal("VERY-LATE", gap.OrderId);
         Assert.StartsWith("trace-", gap.TraceId, StringComparison.Ordinal);
-        Assert.NotNull(await _storage.OrderBuffer.GetAsync("shop", "VERY-LATE", CancellationToken.None));
+        Assert.NotNull(await Storage.OrderBuffer.GetAsync("shop", "VERY-LATE", CancellationToken.None));
     }
 
     [Fact]
@@ -193,28 +173,28 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
         var source = new ScriptedOrderSource { FailFetchNumber = 2 };
         for (var i = 0; i < 25; i++)
         {
-            source.Add($"O{i:D2}", _time.GetUtcNow().AddMinutes(-5).AddSeconds(i));
+            source.Add($"O{i:D2}", Time.GetUtcNow().AddMinutes(-5).AddSeconds(i));
         }
 
         var pipeline = Pipeline(source, new OrderIntakeOptions { PageSize = 10 });
         var failed = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
         Assert.Equal(IntakeOutcome.Failed, failed.Outcome);
         Assert.Contains("scripted failure", failed.Error, StringComparison.Ordinal);
-        Assert.Null(await _storage.Watermarks.GetAsync("shop", "*", CancellationToken.None));
+        Assert.Null(await Storage.Watermarks.GetAsync("shop", "*", CancellationToken.None));
         Assert.Equal(10, failed.Inserted); // the first page stays buffered
 
         var retried = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
 
         Assert.Equal((IntakeOutcome.Completed, 15, 10), (retried.Outcome, retried.Inserted, retried.Duplicates));
         Assert.Equal(25, (await Counts())[OrderStatus.New]);
-        Assert.NotNull(await _storage.Watermarks.GetAsync("shop", "*", CancellationToken.None));
+        Assert.NotNull(await Storage.Watermarks.GetAsync("shop", "*", CancellationToken.None));
     }
 
     [Fact]
     public async Task PollAsync_InvalidOrders_BufferedAsFailedForAPersonOrRefusedWithoutId()
     {
         var source = new ScriptedOrderSource();
-        var at = _time.GetUtcNow().AddMinutes(-1);
+        var at = Time.GetUtcNow().AddMinutes(-1);
         source.Add("GOOD", at);
         source.Add("NEGATIVE", at, quantity: -2);
         source.Add(new SourceOrder("shop", "NO-LINES", at, at, "PAID", "WH1", []));
@@ -223,18 +203,18 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
         var result = await Pipeline(source).PollAsync(OrderPartition.All, CancellationToken.None);
 
         Assert.Equal((IntakeOutcome.Completed, 3, 3, 1), (result.Outcome, result.Inserted, result.Rejected, result.TasksCreated));
-        var negative = await _storage.OrderBuffer.GetAsync("shop", "NEGATIVE", CancellationToken.None);
+        var negative = await Storage.OrderBuffer.GetAsync("shop", "NEGATIVE", CancellationToken.None);
         Assert.Equal(OrderStatus.Failed, negative!.Status);
         Assert.Contains("quantity -2", negative.LastError, StringComparison.Ordinal);
         Assert.Null(negative.Flow);
-        Assert.Empty(await _storage.OrderBuffer.GetDueForRetryAsync(_time.GetUtcNow().AddDays(1), 5, 10, CancellationToken.None));
+        Assert.Empty(await Storage.OrderBuffer.GetDueForRetryAsync(Time.GetUtcNow().AddDays(1), 5, 10, CancellationToken.None));
     }
 
     [Fact]
     public async Task PollAsync_MaxPagesReached_ReportsMoreAndAdvancesOnlyToLastBufferedOrder()
     {
         var source = new ScriptedOrderSource();
-        var start = _time.GetUtcNow().AddMinutes(-50);
+        var start = Time.GetUtcNow().AddMinutes(-50);
         for (var i = 0; i < 30; i++)
         {
             source.Add($"O{i:D2}", start.AddMinutes(i));
@@ -254,15 +234,15 @@ public sealed class OrderIntakePipelineTests : IAsyncLifetime
     public async Task PollAllAsync_PartitionsByWarehouse_EachPartitionHasItsOwnWatermark()
     {
         var source = new ScriptedOrderSource();
-        source.Add("A1", _time.GetUtcNow().AddMinutes(-1), warehouse: "WH1");
-        source.Add("B1", _time.GetUtcNow().AddMinutes(-1), warehouse: "WH2");
+        source.Add("A1", Time.GetUtcNow().AddMinutes(-1), warehouse: "WH1");
+        source.Add("B1", Time.GetUtcNow().AddMinutes(-1), warehouse: "WH2");
         var options = new OrderIntakeOptions { Partitions = [new OrderPartition("wh1", "WH1"), new OrderPartition("wh2", "WH2")] };
 
         var results = await Pipeline(source, options).PollAllAsync(CancellationToken.None);
 
         Assert.Equal([("wh1", 1), ("wh2", 1)], results.Select(r => (r.Partition, r.Inserted)));
-        Assert.NotNull(await _storage.Watermarks.GetAsync("shop", "wh1", CancellationToken.None));
-        Assert.NotNull(await _storage.Watermarks.GetAsync("shop", "wh2", CancellationToken.None));
+        Assert.NotNull(await Storage.Watermarks.GetAsync("shop", "wh1", CancellationToken.None));
+        Assert.NotNull(await Storage.Watermarks.GetAsync("shop", "wh2", CancellationToken.None));
     }
 
     [Fact]

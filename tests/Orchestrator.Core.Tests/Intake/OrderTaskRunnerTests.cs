@@ -7,39 +7,19 @@ using Orchestrator.TestUtilities;
 namespace Orchestrator.Tests.Intake;
 
 /// <summary>Drives the task runner against a real SQLite order buffer.</summary>
-public sealed class OrderTaskRunnerTests : IAsyncLifetime
+public sealed class OrderTaskRunnerTests : SqliteStorageTest
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), "orchestrator-intake-tests", Guid.NewGuid().ToString("N") + ".db");
-    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 9, 0, 0, TimeSpan.Zero));
-    private SqliteOrchestratorStorage _storage = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        _storage = await SqliteOrchestratorStorage.OpenAsync(new SqliteStorageOptions { ConnectionString = $"Data Source={_path}" }, _time, null, CancellationToken.None);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _storage.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
-        {
-            File.Delete(_path + suffix);
-        }
-    }
-
     private async Task AddTasksAsync(params (string Id, FlowType Flow)[] orders)
     {
-        var at = _time.GetUtcNow();
-        await _storage.OrderBuffer.InsertAsync(orders.Select(o => new SourceOrder("shop", o.Id, at, at, "PAID", "WH1", [new OrderLine("SKU-1", 1)])).ToList(), at, CancellationToken.None);
-        await _storage.OrderBuffer.CreateTasksAsync("shop", orders.Select(o => new OrderTaskRequest(o.Id, o.Flow)).ToList(), CancellationToken.None);
+        var at = Time.GetUtcNow();
+        await Storage.OrderBuffer.InsertAsync(orders.Select(o => new SourceOrder("shop", o.Id, at, at, "PAID", "WH1", [new OrderLine("SKU-1", 1)])).ToList(), at, CancellationToken.None);
+        await Storage.OrderBuffer.CreateTasksAsync("shop", orders.Select(o => new OrderTaskRequest(o.Id, o.Flow)).ToList(), CancellationToken.None);
     }
 
     private OrderTaskRunner Runner(Handler a, Handler b, int maxAttempts = 3) =>
-        new(_storage.OrderBuffer, [a, b], new OrderTaskOptions { MaxAttempts = maxAttempts, RetryBaseDelay = TimeSpan.FromSeconds(30) }, _time);
+        new(Storage.OrderBuffer, [a, b], new OrderTaskOptions { MaxAttempts = maxAttempts, RetryBaseDelay = TimeSpan.FromSeconds(30) }, Time);
 
-    private Task<BufferedOrder?> Get(string id) => _storage.OrderBuffer.GetAsync("shop", id, CancellationToken.None);
+    private Task<BufferedOrder?> Get(string id) => Storage.OrderBuffer.GetAsync("shop", id, CancellationToken.None);
 
     [Fact]
     public async Task RunOnceAsync_NewTasks_CompletedByTheirFlowHandler()
@@ -62,17 +42,17 @@ public sealed class OrderTaskRunnerTests : IAsyncLifetime
         await AddTasksAsync(("A1", FlowType.A));
         var a = new Handler(FlowType.A) { FailuresLeft = 10 };
         var runner = Runner(a, new Handler(FlowType.B));
-        var t0 = _time.GetUtcNow();
+        var t0 = Time.GetUtcNow();
 
         await runner.RunOnceAsync(CancellationToken.None);
         var afterFirst = await Get("A1");
         await runner.RunOnceAsync(CancellationToken.None); // not due yet
-        _time.Advance(TimeSpan.FromSeconds(30));
+        Time.Advance(TimeSpan.FromSeconds(30));
         await runner.RunOnceAsync(CancellationToken.None);
         var afterSecond = await Get("A1");
-        _time.Advance(TimeSpan.FromSeconds(60));
+        Time.Advance(TimeSpan.FromSeconds(60));
         await runner.RunOnceAsync(CancellationToken.None);
-        _time.Advance(TimeSpan.FromDays(1));
+        Time.Advance(TimeSpan.FromDays(1));
         await runner.RunOnceAsync(CancellationToken.None);
         var held = await Get("A1");
 
@@ -106,7 +86,7 @@ public sealed class OrderTaskRunnerTests : IAsyncLifetime
         var runner = Runner(a, new Handler(FlowType.B));
 
         Assert.True(await runner.CancelAsync("shop", "A1", "kim", "customer called", CancellationToken.None));
-        _time.Advance(TimeSpan.FromDays(1));
+        Time.Advance(TimeSpan.FromDays(1));
         await runner.RunOnceAsync(CancellationToken.None);
 
         var order = await Get("A1");
@@ -118,14 +98,14 @@ public sealed class OrderTaskRunnerTests : IAsyncLifetime
     public async Task RunOnceAsync_TaskLeftInProgressByACrash_RetriedAfterTheTimeout()
     {
         await AddTasksAsync(("A1", FlowType.A));
-        await _storage.OrderBuffer.TransitionAsync(new OrderTransition("shop", "A1", OrderStatus.New, OrderStatus.InProgress, _time.GetUtcNow()), CancellationToken.None);
+        await Storage.OrderBuffer.TransitionAsync(new OrderTransition("shop", "A1", OrderStatus.New, OrderStatus.InProgress, Time.GetUtcNow()), CancellationToken.None);
         var a = new Handler(FlowType.A);
         var runner = Runner(a, new Handler(FlowType.B));
 
         var early = await runner.RunOnceAsync(CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(11));
+        Time.Advance(TimeSpan.FromMinutes(11));
         var recovered = await runner.RunOnceAsync(CancellationToken.None);
-        _time.Advance(TimeSpan.FromSeconds(30));
+        Time.Advance(TimeSpan.FromSeconds(30));
         var retried = await runner.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(new OrderTaskRunResult(0, 0, 0), early);
@@ -145,7 +125,7 @@ public sealed class OrderTaskRunnerTests : IAsyncLifetime
 
         Assert.Equal(60, a.Handled.Count + b.Handled.Count);
         Assert.All(a.Handled.Values.Concat(b.Handled.Values), calls => Assert.Equal(1, calls));
-        Assert.Equal(60, (await _storage.OrderBuffer.CountByStatusAsync("shop", CancellationToken.None))[OrderStatus.Completed]);
+        Assert.Equal(60, (await Storage.OrderBuffer.CountByStatusAsync("shop", CancellationToken.None))[OrderStatus.Completed]);
     }
 
     [Fact]
