@@ -235,6 +235,61 @@ public sealed class WesReconciliationWorkflowTests
         Assert.Single(await env.Storage.AllocationPauses.ListAsync(Wh, Ct));
     }
 
+    [Fact]
+    public async Task RunAsync_WesCommitWithoutReservationInInventory_IsRefusedAlertedAndLeftOpen()
+    {
+        await using var env = await StartAsync();
+        const string sku = "SKU-RECON-NORES";
+        env.Sandbox.Wes.Seed(Wh, [(sku, 10, 3, null)]);
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 10, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        await WesClient(env).CommitAsync(new WesStockOperation("wes-pick-0002", Wh, [new WesLine(sku, 3)], "ORDER-2"), Ct);
+
+        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+
+        Assert.Equal(SyncRunState.Completed, result.State);
+        var refused = Assert.Single(result.Actions);
+        Assert.Equal(ReconciliationActionStatus.Failed, refused.Status);
+        Assert.Equal(10, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        Assert.Empty(await env.Storage.Inventory.GetAppliedAsync(["wes-pick-0002"], Ct));
+        Assert.NotNull(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+        Assert.Contains(result.Alerts, a => a.Kind == AlertKind.Discrepancy && a.SkuCode == sku && a.Message.Contains("ERR-INV-003", StringComparison.Ordinal));
+        var item = Assert.Single(await env.Storage.SyncRuns.GetItemsAsync(result.RunId, 0, 100, Ct));
+        Assert.Equal(SyncItemStatus.Failed, item.Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_SkuMovedWhileSnapshotIsRead_IsDeferredAndNeverOverstated()
+    {
+        await using var env = await StartAsync();
+        var sku = env.Items.Where(i => i.Quantity > 0).Select(i => i.SkuCode).Order(StringComparer.Ordinal).Last();
+        var wesBefore = env.Sandbox.Wes.Get(Wh, sku)!.OnHand;
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 0, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        var moved = 0;
+        env.Sandbox.Wes.AfterSnapshotPage = page =>
+        {
+            if (Interlocked.Exchange(ref moved, 1) == 0)
+            {
+                // An operator restocks 5 at the shelf after the first page: the SKU's later page includes it.
+                env.Sandbox.Wes.Adjust(Wh, sku, wesBefore + 5);
+            }
+        };
+        var workflow = Reconciliation(env, pageSize: 10);
+
+        var first = await workflow.RunAsync("schedule", Ct);
+
+        Assert.Equal(1, first.Deferred);
+        Assert.DoesNotContain(first.Discrepancies, d => d.SkuCode == sku);
+        Assert.Equal(0, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+
+        env.Sandbox.Wes.AfterSnapshotPage = null;
+        var second = await workflow.RunAsync("schedule", Ct);
+
+        // The restock movement is applied under its WES id; the book never shows more than the shelf.
+        Assert.Equal(0, second.Deferred);
+        Assert.Contains(second.Actions, a => a.Action is ApplyWesMovementAction && a.Status == ReconciliationActionStatus.Applied);
+        Assert.True((await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand <= env.Sandbox.Wes.Get(Wh, sku)!.OnHand);
+    }
+
     /// <summary>The sync environment with no drift and the inventory store loaded from the WES, the first <paramref name="zeroInInventory"/> stocked SKUs at 0.</summary>
     private static async Task<SyncEnvironment> StartAsync(int zeroInInventory = 0)
     {
@@ -246,12 +301,12 @@ public sealed class WesReconciliationWorkflowTests
         return env;
     }
 
-    private static IWesClient WesClient(SyncEnvironment env) => WesClientFactory.Create(
+    private static IWesClient WesClient(SyncEnvironment env, int pageSize = 1_000) => WesClientFactory.Create(
         new HttpClient(),
-        new WesClientOptions { BaseAddress = env.Sandbox.Wes.BaseAddress, ApiKey = env.Sandbox.Wes.ApiKey, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerSecond = 1_000, Burst = 1_000 });
+        new WesClientOptions { BaseAddress = env.Sandbox.Wes.BaseAddress, ApiKey = env.Sandbox.Wes.ApiKey, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerSecond = 1_000, Burst = 1_000, PageSize = pageSize });
 
-    private static WesReconciliationWorkflow Reconciliation(SyncEnvironment env) => new(
-        WesClient(env),
+    private static WesReconciliationWorkflow Reconciliation(SyncEnvironment env, int pageSize = 1_000) => new(
+        WesClient(env, pageSize),
         new WesReconciliationStores(env.Storage.Inventory, env.Storage.DiscrepancyLog, env.Storage.ReconciliationTasks, env.Storage.AllocationPauses, env.Storage.PendingSync, env.Storage.SyncRuns),
         new WesReconciliationOptions { WarehouseId = Wh },
         alerts: env.Alerts);
