@@ -149,6 +149,34 @@ public sealed class WesReconciliationWorkflowTests
     }
 
     [Fact]
+    public async Task ApplyCountAsync_WesDownDuringResync_TaskStaysCountedAndNextResyncFinishes()
+    {
+        await using var env = await StartAsync();
+        const string sku = "SKU-RECON-RETRY";
+        env.Sandbox.Wes.Seed(Wh, [(sku, 20, 0, null)]);
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 30, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        var workflow = Reconciliation(env);
+        var taskId = Assert.Single((await workflow.RunAsync("schedule", Ct)).Actions, a => a.Action is CreateReconciliationTaskAction).TaskId!.Value;
+        env.Sandbox.Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Method = "PUT", Times = int.MaxValue });
+
+        var failed = await workflow.ApplyCountAsync(taskId, 25, "operator-lee", Ct);
+
+        Assert.False(failed.Resynced);
+        Assert.Contains("ERR-INV-004", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(ReconciliationTaskStatus.Counted, (await env.Storage.ReconciliationTasks.GetAsync(taskId, Ct))!.Status);
+        Assert.NotNull(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+
+        env.Sandbox.Wes.Faults.Clear();
+        var retried = Assert.Single(await workflow.ResyncCountedTasksAsync(Ct));
+
+        Assert.True(retried.Resynced, retried.Error);
+        Assert.Equal(25, env.Sandbox.Wes.Get(Wh, sku)!.OnHand);
+        Assert.Equal(25, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        Assert.Equal(ReconciliationTaskStatus.Resynced, (await env.Storage.ReconciliationTasks.GetAsync(taskId, Ct))!.Status);
+        Assert.Null(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+    }
+
+    [Fact]
     public async Task RunAsync_WesCommitNotApplied_CommitsReservationOnceAndSecondRunChangesNothing()
     {
         await using var env = await StartAsync();
