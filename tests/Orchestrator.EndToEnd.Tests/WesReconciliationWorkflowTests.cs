@@ -1,0 +1,341 @@
+using Orchestrator.Alerts;
+using Orchestrator.Reconciliation;
+using Orchestrator.Sandbox.Faults;
+using Orchestrator.Storage;
+using Orchestrator.Sync;
+using Orchestrator.Warehouse;
+using Orchestrator.Wes;
+
+namespace Orchestrator.EndToEnd.Tests;
+
+/// <summary>
+/// WF-RECON-WES end to end: the real WES client over loopback HTTP to the WES simulator, the SQLite store as the inventory
+/// system, one test per seed 000 case.
+/// </summary>
+public sealed class WesReconciliationWorkflowTests
+{
+    private const string Wh = SyncEnvironment.Warehouse;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RunAsync_InventoryHasStockWesHasNone_PausesSkuAlertsAndChannelsSellZero()
+    {
+        await using var env = await StartAsync();
+        var listing = env.Sandbox.Coupang.Listings.First(l => env.Sellable(l.SkuCode) > 0);
+        var sku = listing.SkuCode;
+        var inventoryBefore = (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand;
+        env.Sandbox.Wes.Seed(Wh, [(sku, 0, 0, null)]);
+
+        var result = await Reconciliation(env).RunAsync("manual", Ct);
+
+        Assert.Equal(SyncRunState.Completed, result.State);
+        Assert.Equal(1, result.ByCase[ReconciliationCase.InventoryOnlyStock]);
+        var pause = Assert.Single(await env.Storage.AllocationPauses.ListAsync(Wh, Ct));
+        Assert.Equal(sku, pause.SkuCode);
+        var alert = Assert.Single(result.Alerts, a => a.Kind == AlertKind.Discrepancy);
+        Assert.Equal(sku, alert.SkuCode);
+        Assert.Contains("ERR-INV-003", alert.Message, StringComparison.Ordinal);
+        Assert.True(result.Dispatch!.AllDelivered);
+        Assert.True(env.Sandbox.Slack.Messages.Count > 0);
+
+        // The book is left for a person (OverwriteInventoryFromWes is off) and the discrepancy stays open.
+        Assert.Equal(inventoryBefore, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        Assert.NotNull(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+
+        var sync = await env.Workflow().RunAsync("manual", Ct);
+        Assert.Equal(SyncRunState.Completed, sync.State);
+        Assert.Equal(0, env.Sandbox.Coupang.GetQuantity(listing.VendorItemId));
+
+        var run = await env.Storage.SyncRuns.GetAsync(result.RunId, Ct);
+        Assert.Equal(WesReconciliationWorkflow.WorkflowId, run!.Workflow);
+        Assert.Equal(SyncRunState.Completed, run.State);
+    }
+
+    [Fact]
+    public async Task RunAsync_WesHasStockInventoryHasNone_FixesInventoryAndSchedulesFullSyncPastThreshold()
+    {
+        await using var env = await StartAsync(zeroInInventory: 12);
+        var zeroed = env.Items.Where(i => i.Quantity > 0).Take(12).Select(i => i.SkuCode).ToList();
+
+        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+
+        Assert.Equal(SyncRunState.Completed, result.State);
+        Assert.Equal(12, result.ByCase[ReconciliationCase.WesOnlyStock]);
+        Assert.Equal(12, result.ByType[DiscrepancyType.Quantity]);
+        foreach (var sku in zeroed)
+        {
+            Assert.Equal(env.Sandbox.Wes.Get(Wh, sku)!.OnHand, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+            Assert.Null(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+        }
+
+        Assert.Equal(12, result.Resolved);
+        Assert.True(result.FullSyncScheduled);
+        var claimed = await env.Storage.PendingSync.ClaimAsync(WesReconciliationWorkflow.FullSyncTarget, 10, TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, Ct);
+        var job = Assert.Single(claimed);
+        Assert.Equal(WesReconciliationWorkflow.FullSyncKind, job.Item.Kind);
+        Assert.Contains(result.Alerts, a => a.Kind == AlertKind.MassMismatch && a.Message.Contains("ERR-INV-003", StringComparison.Ordinal));
+
+        var again = await Reconciliation(env).RunAsync("schedule", Ct);
+        Assert.Empty(again.Discrepancies);
+    }
+
+    [Fact]
+    public async Task RunAsync_FewWesOnlySkus_FixesThemWithoutFullSync()
+    {
+        await using var env = await StartAsync(zeroInInventory: 2);
+
+        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+
+        Assert.Equal(2, result.ByCase[ReconciliationCase.WesOnlyStock]);
+        Assert.False(result.FullSyncScheduled);
+        Assert.Empty(await env.Storage.PendingSync.ClaimAsync(WesReconciliationWorkflow.FullSyncTarget, 10, TimeSpan.FromMinutes(1), DateTimeOffset.UtcNow, Ct));
+    }
+
+    [Fact]
+    public async Task RunAsync_DivergenceOverFivePercent_CreatesTaskAndCountResyncsBothSides()
+    {
+        await using var env = await StartAsync();
+        const string sku = "SKU-RECON-DIV";
+        env.Sandbox.Wes.Seed(Wh, [(sku, 80, 0, null)]);
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 100, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        var workflow = Reconciliation(env);
+
+        var result = await workflow.RunAsync("schedule", Ct);
+
+        Assert.Equal(1, result.ByCase[ReconciliationCase.DivergenceOverThreshold]);
+        var taskOutcome = Assert.Single(result.Actions, a => a.Action is CreateReconciliationTaskAction);
+        var task = await env.Storage.ReconciliationTasks.GetAsync(taskOutcome.TaskId!.Value, Ct);
+        Assert.Equal(ReconciliationTaskStatus.Open, task!.Status);
+        Assert.Equal((sku, 100, 80), (task.SkuCode, task.InventoryQty, task.WesQty));
+        Assert.NotNull(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+
+        var count = await workflow.ApplyCountAsync(task.Id, 90, "operator-kim", Ct);
+
+        Assert.True(count.Resynced, count.Error);
+        Assert.Equal(90, env.Sandbox.Wes.Get(Wh, sku)!.OnHand);
+        Assert.Equal(90, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        Assert.Equal(ReconciliationTaskStatus.Resynced, (await env.Storage.ReconciliationTasks.GetAsync(task.Id, Ct))!.Status);
+        Assert.Null(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+        var logged = await env.Storage.DiscrepancyLog.QueryAsync(new DiscrepancyQuery(Wh, sku), Ct);
+        var row = Assert.Single(logged.Items);
+        Assert.Equal(DiscrepancyStatus.Resolved, row.Status);
+        Assert.Equal(ReconciliationPolicy.Actor, row.ResolvedBy);
+
+        // The WES adjust movement the count made carries the inventory's transaction id: the next run sees nothing to do.
+        var next = await workflow.RunAsync("schedule", Ct);
+        Assert.DoesNotContain(next.Discrepancies, d => d.SkuCode == sku);
+        Assert.Empty(await workflow.ResyncCountedTasksAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ResyncCountedTasksAsync_TaskCountedElsewhere_SetsBothSidesToTheCount()
+    {
+        await using var env = await StartAsync();
+        const string sku = "SKU-RECON-CNT";
+        env.Sandbox.Wes.Seed(Wh, [(sku, 40, 0, null)]);
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 50, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        var workflow = Reconciliation(env);
+        var result = await workflow.RunAsync("schedule", Ct);
+        var taskId = Assert.Single(result.Actions, a => a.Action is CreateReconciliationTaskAction).TaskId!.Value;
+        await env.Storage.ReconciliationTasks.RecordCountAsync(taskId, 45, "handheld", DateTimeOffset.UtcNow, Ct);
+
+        var resynced = Assert.Single(await workflow.ResyncCountedTasksAsync(Ct));
+
+        Assert.True(resynced.Resynced);
+        Assert.Equal(45, env.Sandbox.Wes.Get(Wh, sku)!.OnHand);
+        Assert.Equal(45, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        Assert.Null(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+    }
+
+    [Fact]
+    public async Task ApplyCountAsync_WesDownDuringResync_TaskStaysCountedAndNextResyncFinishes()
+    {
+        await using var env = await StartAsync();
+        const string sku = "SKU-RECON-RETRY";
+        env.Sandbox.Wes.Seed(Wh, [(sku, 20, 0, null)]);
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 30, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        var workflow = Reconciliation(env);
+        var taskId = Assert.Single((await workflow.RunAsync("schedule", Ct)).Actions, a => a.Action is CreateReconciliationTaskAction).TaskId!.Value;
+        env.Sandbox.Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Method = "PUT", Times = int.MaxValue });
+
+        var failed = await workflow.ApplyCountAsync(taskId, 25, "operator-lee", Ct);
+
+        Assert.False(failed.Resynced);
+        Assert.Contains("ERR-INV-004", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(ReconciliationTaskStatus.Counted, (await env.Storage.ReconciliationTasks.GetAsync(taskId, Ct))!.Status);
+        Assert.NotNull(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+
+        env.Sandbox.Wes.Faults.Clear();
+        var retried = Assert.Single(await workflow.ResyncCountedTasksAsync(Ct));
+
+        Assert.True(retried.Resynced, retried.Error);
+        Assert.Equal(25, env.Sandbox.Wes.Get(Wh, sku)!.OnHand);
+        Assert.Equal(25, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        Assert.Equal(ReconciliationTaskStatus.Resynced, (await env.Storage.ReconciliationTasks.GetAsync(taskId, Ct))!.Status);
+        Assert.Null(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+    }
+
+    [Fact]
+    public async Task RunAsync_WesCommitNotApplied_CommitsReservationOnceAndSecondRunChangesNothing()
+    {
+        await using var env = await StartAsync();
+        const string sku = "SKU-RECON-COMMIT";
+        env.Sandbox.Wes.Seed(Wh, [(sku, 10, 3, "A-01-01")]);
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 10, 3, 0, "A-01-01", 0, DateTimeOffset.UtcNow)], Ct);
+        var wes = WesClient(env);
+        await wes.CommitAsync(new WesStockOperation("wes-pick-0001", Wh, [new WesLine(sku, 3)], "ORDER-1"), Ct);
+        var workflow = Reconciliation(env);
+
+        var first = await workflow.RunAsync("schedule", Ct);
+
+        var discrepancy = Assert.Single(first.Discrepancies);
+        Assert.Equal(DiscrepancyType.Task, discrepancy.Type);
+        Assert.Equal(1, first.ByCase[ReconciliationCase.PendingWesTask]);
+        var apply = Assert.Single(first.Actions);
+        Assert.Equal("wes-pick-0001", apply.Action.TransactionId);
+        Assert.Equal(ReconciliationActionStatus.Applied, apply.Status);
+        var position = (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!;
+        Assert.Equal((7, 0, 3), (position.OnHand, position.Reserved, position.Committed));
+        Assert.Contains("wes-pick-0001", await env.Storage.Inventory.GetAppliedAsync(["wes-pick-0001"], Ct));
+        Assert.Null(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+
+        var second = await workflow.RunAsync("schedule", Ct);
+
+        Assert.Equal(SyncRunState.Completed, second.State);
+        Assert.Empty(second.Discrepancies);
+        Assert.Empty(second.Actions);
+        Assert.Equal(0, second.Logged);
+        Assert.Equal(position.Version, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.Version);
+        var logged = await env.Storage.DiscrepancyLog.QueryAsync(new DiscrepancyQuery(Wh, sku), Ct);
+        Assert.Equal(DiscrepancyStatus.Resolved, Assert.Single(logged.Items).Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_LocationDiffers_RecordsTheWesLocationInInventory()
+    {
+        await using var env = await StartAsync();
+        const string sku = "SKU-RECON-LOC";
+        env.Sandbox.Wes.Seed(Wh, [(sku, 5, 0, "B-02-03")]);
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 5, 0, 0, "A-01-01", 0, DateTimeOffset.UtcNow)], Ct);
+
+        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+
+        Assert.Equal(1, result.ByCase[ReconciliationCase.LocationOnly]);
+        var position = (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!;
+        Assert.Equal(("B-02-03", 5), (position.Location, position.OnHand));
+        Assert.Null(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+    }
+
+    [Fact]
+    public async Task RunAsync_WesDown_EndsInErrorWithAlertAndChangesNothing()
+    {
+        await using var env = await StartAsync(zeroInInventory: 3);
+        env.Sandbox.Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Times = int.MaxValue });
+
+        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+
+        Assert.Equal(SyncRunState.Error, result.State);
+        Assert.Contains("ERR-INV-004", result.Error, StringComparison.Ordinal);
+        Assert.Contains(result.Alerts, a => a.Kind == AlertKind.SyncFailure && a.Level == "ERR-INV-004");
+        Assert.Equal(SyncRunState.Error, (await env.Storage.SyncRuns.GetAsync(result.RunId, Ct))!.State);
+        Assert.Empty((await env.Storage.DiscrepancyLog.QueryAsync(new DiscrepancyQuery(Wh), Ct)).Items);
+    }
+
+    [Fact]
+    public async Task RunAsync_LoggedDiscrepancy_IsAppendedOncePerDetection()
+    {
+        await using var env = await StartAsync();
+        var sku = env.Items.First(i => i.Quantity > 0).SkuCode;
+        env.Sandbox.Wes.Seed(Wh, [(sku, 0, 0, null)]);
+        var workflow = Reconciliation(env);
+
+        var first = await workflow.RunAsync("schedule", Ct);
+        var second = await workflow.RunAsync("schedule", Ct);
+
+        Assert.Equal(1, first.Logged);
+        Assert.Equal(1, second.Logged);
+        Assert.NotEqual(first.Discrepancies.Single().TransactionId, second.Discrepancies.Single().TransactionId);
+        var appendedAgain = await env.Storage.DiscrepancyLog.AppendAsync(first.Discrepancies, Ct);
+        Assert.Equal(0, appendedAgain);
+        Assert.Equal(2, (await env.Storage.DiscrepancyLog.QueryAsync(new DiscrepancyQuery(Wh, sku), Ct)).Items.Count);
+        Assert.Equal(2, await env.Storage.DiscrepancyLog.CountOpenAsync(Wh, sku, Ct));
+        Assert.Single(await env.Storage.AllocationPauses.ListAsync(Wh, Ct));
+    }
+
+    [Fact]
+    public async Task RunAsync_WesCommitWithoutReservationInInventory_IsRefusedAlertedAndLeftOpen()
+    {
+        await using var env = await StartAsync();
+        const string sku = "SKU-RECON-NORES";
+        env.Sandbox.Wes.Seed(Wh, [(sku, 10, 3, null)]);
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 10, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        await WesClient(env).CommitAsync(new WesStockOperation("wes-pick-0002", Wh, [new WesLine(sku, 3)], "ORDER-2"), Ct);
+
+        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+
+        Assert.Equal(SyncRunState.Completed, result.State);
+        var refused = Assert.Single(result.Actions);
+        Assert.Equal(ReconciliationActionStatus.Failed, refused.Status);
+        Assert.Equal(10, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        Assert.Empty(await env.Storage.Inventory.GetAppliedAsync(["wes-pick-0002"], Ct));
+        Assert.NotNull(await env.Storage.DiscrepancyLog.GetOpenAsync(Wh, sku, Ct));
+        Assert.Contains(result.Alerts, a => a.Kind == AlertKind.Discrepancy && a.SkuCode == sku && a.Message.Contains("ERR-INV-003", StringComparison.Ordinal));
+        var item = Assert.Single(await env.Storage.SyncRuns.GetItemsAsync(result.RunId, 0, 100, Ct));
+        Assert.Equal(SyncItemStatus.Failed, item.Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_SkuMovedWhileSnapshotIsRead_IsDeferredAndNeverOverstated()
+    {
+        await using var env = await StartAsync();
+        var sku = env.Items.Where(i => i.Quantity > 0).Select(i => i.SkuCode).Order(StringComparer.Ordinal).Last();
+        var wesBefore = env.Sandbox.Wes.Get(Wh, sku)!.OnHand;
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 0, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        var moved = 0;
+        env.Sandbox.Wes.AfterSnapshotPage = page =>
+        {
+            if (Interlocked.Exchange(ref moved, 1) == 0)
+            {
+                // An operator restocks 5 at the shelf after the first page: the SKU's later page includes it.
+                env.Sandbox.Wes.Adjust(Wh, sku, wesBefore + 5);
+            }
+        };
+        var workflow = Reconciliation(env, pageSize: 10);
+
+        var first = await workflow.RunAsync("schedule", Ct);
+
+        Assert.Equal(1, first.Deferred);
+        Assert.DoesNotContain(first.Discrepancies, d => d.SkuCode == sku);
+        Assert.Equal(0, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+
+        env.Sandbox.Wes.AfterSnapshotPage = null;
+        var second = await workflow.RunAsync("schedule", Ct);
+
+        // The restock movement is applied under its WES id; the book never shows more than the shelf.
+        Assert.Equal(0, second.Deferred);
+        Assert.Contains(second.Actions, a => a.Action is ApplyWesMovementAction && a.Status == ReconciliationActionStatus.Applied);
+        Assert.True((await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand <= env.Sandbox.Wes.Get(Wh, sku)!.OnHand);
+    }
+
+    /// <summary>The sync environment with no drift and the inventory store loaded from the WES, the first <paramref name="zeroInInventory"/> stocked SKUs at 0.</summary>
+    private static async Task<SyncEnvironment> StartAsync(int zeroInInventory = 0)
+    {
+        var env = await SyncEnvironment.StartAsync(skus: 60, drift: 0);
+        var zeroed = env.Items.Where(i => i.Quantity > 0).Take(zeroInInventory).Select(i => i.SkuCode).ToHashSet(StringComparer.Ordinal);
+        await env.Storage.LoadInventoryAsync(
+            env.Items.Select(i => new InventoryPosition(Wh, i.SkuCode, zeroed.Contains(i.SkuCode) ? 0 : env.Sandbox.Wes.Get(Wh, i.SkuCode)!.OnHand, 0, 0, null, 0, DateTimeOffset.UtcNow)).ToList(),
+            Ct);
+        return env;
+    }
+
+    private static IWesClient WesClient(SyncEnvironment env, int pageSize = 1_000) => WesClientFactory.Create(
+        new HttpClient(),
+        new WesClientOptions { BaseAddress = env.Sandbox.Wes.BaseAddress, ApiKey = env.Sandbox.Wes.ApiKey, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerSecond = 1_000, Burst = 1_000, PageSize = pageSize });
+
+    private static WesReconciliationWorkflow Reconciliation(SyncEnvironment env, int pageSize = 1_000) => new(
+        WesClient(env, pageSize),
+        new WesReconciliationStores(env.Storage.Inventory, env.Storage.DiscrepancyLog, env.Storage.ReconciliationTasks, env.Storage.AllocationPauses, env.Storage.PendingSync, env.Storage.SyncRuns),
+        new WesReconciliationOptions { WarehouseId = Wh },
+        alerts: env.Alerts);
+}
