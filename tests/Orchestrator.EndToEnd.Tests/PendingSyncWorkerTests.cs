@@ -75,9 +75,9 @@ public sealed class PendingSyncWorkerTests
         await env.Storage.PendingSync.EnqueueAsync(
             [
                 new PendingSyncItem("bad-json", "coupang", ChannelSyncWorkflow.PendingKind, "coupang:A", "{not json", 0, now),
-                new PendingSyncItem("no-sku", "coupang", ChannelSyncWorkflow.PendingKind, "coupang:B", """{"ListingId":1,"ListingOption":0,"Quantity":3}""", 0, now),
-                new PendingSyncItem("negative", "coupang", ChannelSyncWorkflow.PendingKind, "coupang:C", """{"ListingId":1,"ListingOption":0,"SkuCode":"SKU-C","Quantity":-1}""", 0, now),
-                new PendingSyncItem("no-adapter", "gmarket", ChannelSyncWorkflow.PendingKind, "gmarket:D", """{"ListingId":1,"ListingOption":0,"SkuCode":"SKU-D","Quantity":3}""", 0, now),
+                new PendingSyncItem("no-sku", "coupang", ChannelSyncWorkflow.PendingKind, "coupang:B", """{"ListingId":1,"ListingOption":0,"ListingCode":null,"Quantity":3}""", 0, now),
+                new PendingSyncItem("negative", "coupang", ChannelSyncWorkflow.PendingKind, "coupang:C", """{"ListingId":1,"ListingOption":0,"ListingCode":null,"SkuCode":"SKU-C","Quantity":-1}""", 0, now),
+                new PendingSyncItem("no-adapter", "gmarket", ChannelSyncWorkflow.PendingKind, "gmarket:D", """{"ListingId":1,"ListingOption":0,"ListingCode":null,"SkuCode":"SKU-D","Quantity":3}""", 0, now),
                 new PendingSyncItem("odd-kind", "coupang", "price-update", "coupang:price:E", "{}", 0, now),
                 new PendingSyncItem("no-wes", PendingSyncWorker.WesTarget, PendingSyncWorker.WesSetStockKind, "wes:WH1:F", """{"WarehouseId":"WH1","SkuCode":"SKU-F","OnHand":1}""", 0, now),
             ],
@@ -183,6 +183,33 @@ public sealed class PendingSyncWorkerTests
     }
 
     [Fact]
+    public async Task RunOnceAsync_AdapterOrGuardThrows_ItemsAreRetriedAndTheOthersDelivered()
+    {
+        await using var env = await SyncEnvironment.StartAsync(skus: 20, drift: 0);
+        var now = DateTimeOffset.UtcNow;
+        var guarded = env.Sandbox.Coupang.Listings[0];
+        var fine = env.Sandbox.Coupang.Listings[1];
+        await env.Storage.PendingSync.EnqueueAsync(
+            [
+                new PendingSyncItem("t-1", "throwing", ChannelSyncWorkflow.PendingKind, "throwing:SKU-X", """{"ListingId":1,"ListingOption":0,"ListingCode":null,"SkuCode":"SKU-X","Quantity":3}""", 0, now),
+                new PendingSyncItem("t-2", "throwing", ChannelSyncWorkflow.PendingKind, "throwing:SKU-Y", """{"ListingId":2,"ListingOption":0,"ListingCode":null,"SkuCode":"SKU-Y","Quantity":4}""", 0, now),
+                CoupangItem("c-guard-throws", guarded, 5, now),
+                CoupangItem("c-fine", fine, 6, now),
+            ],
+            Ct);
+        var worker = new PendingSyncWorker(
+            [env.Coupang, new ThrowingAdapter()], env.Storage.PendingSync, new PendingSyncWorkerOptions(),
+            quantityGuard: (_, sku, queued, _) => sku == guarded.SkuCode ? throw new TimeoutException("inventory store slow") : ValueTask.FromResult<int?>(queued));
+
+        var result = await worker.RunOnceAsync(Ct);
+
+        Assert.Equal(new PendingSyncWorkerResult(4, 1, 3, 0, 0, 0), result);
+        Assert.Equal(6, env.Sandbox.Coupang.GetQuantity(fine.VendorItemId));
+        Assert.Equal(1, env.Sandbox.Coupang.QuantityWrites);
+        Assert.Equal(3, (await env.Storage.PendingSync.CountByStateAsync(Ct))[PendingSyncState.Pending]);
+    }
+
+    [Fact]
     public async Task PushToWesAsync_WesDown_StaysQueuedThenIsDeliveredWhenTheWesIsBack()
     {
         await using var env = await SyncEnvironment.StartAsync(skus: 20, drift: 0);
@@ -279,6 +306,21 @@ public sealed class PendingSyncWorkerTests
                 total.Claimed + pass.Claimed, total.Delivered + pass.Delivered, total.Retried + pass.Retried,
                 total.DeadLettered + pass.DeadLettered, total.Superseded + pass.Superseded, total.LeaseLost + pass.LeaseLost);
         }
+    }
+
+    /// <summary>An adapter that breaks its contract by throwing from a push.</summary>
+    private sealed class ThrowingAdapter : IChannelAdapter
+    {
+        public string Name => "throwing";
+
+        public ChannelKind Kind => ChannelKind.Other;
+
+        public ChannelCapabilities Capabilities { get; } = new(10, 50, SupportsReadBack: false);
+
+        public Task ReadStockAsync(Orchestrator.Stock.StockSnapshotBuilder into, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<ChannelPushResult>> PushStockAsync(IReadOnlyList<ChannelStockUpdate> updates, CancellationToken cancellationToken)
+            => throw new InvalidOperationException("adapter bug");
     }
 
     /// <summary>A clock the test moves by hand (the worker's "now" for claims and backoff).</summary>

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(1306, LogLevel.Error, "Pushing {Count} queued updates to {Channel} threw; they are retried")]
     public static partial void PendingSyncPushThrew(ILogger logger, Exception exception, string channel, int count);
 
+    [LoggerMessage(1308, LogLevel.Error, "The quantity guard failed for SKU {SkuCode} on {Channel}; the queued push is not sent and is retried")]
+    public static partial void PendingSyncGuardFailed(ILogger logger, Exception exception, string channel, string skuCode);
+
     [LoggerMessage(1307, LogLevel.Warning, "WES set-stock {TransactionId} ({WarehouseId}/{SkuCode}) was not delivered now; it stays in the pending-sync queue")]
     public static partial void PendingSyncWesQueued(ILogger logger, string transactionId, string warehouseId, string skuCode);
 }

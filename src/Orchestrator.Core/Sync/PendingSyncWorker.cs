@@ -138,7 +138,9 @@ public sealed class PendingSyncWorker
     /// <param name="cancellationToken">Cancels the call; once recorded, the update stays queued.</param>
     /// <returns><see langword="true"/> when the update was delivered now; <see langword="false"/> when it stays queued (the WES failed, or
     /// older due WES items filled the batch).</returns>
-    /// <remarks>Other due WES items claimed with it are sent too; the WES items are claimed highest priority first, then oldest first.</remarks>
+    /// <remarks>Other due WES items claimed with it are sent too; the WES items are claimed highest priority first, then oldest first.
+    /// A transaction id that was enqueued before is not recorded again (the queue remembers every id): the call still sends the due WES
+    /// items, and returns <see langword="true"/> only when that id was among those delivered.</remarks>
     /// <exception cref="InvalidOperationException">The worker has no WES client.</exception>
     /// <exception cref="ArgumentException">The update is invalid (see <see cref="CreateWesSetStockItem"/>).</exception>
     public async Task<bool> PushToWesAsync(WesStockUpdate update, CancellationToken cancellationToken)
@@ -243,7 +245,20 @@ public sealed class PendingSyncWorker
         var toSend = new List<(ClaimedSyncItem Claim, ChannelStockUpdate Update)>(latestByListing.Count);
         foreach (var (claim, update) in latestByListing.Values.OrderByDescending(v => v.Claim.Item.Priority).ThenBy(v => v.Claim.Id))
         {
-            toSend.Add((claim, await GuardAsync(adapter.Name, update, cancellationToken).ConfigureAwait(false)));
+            ChannelStockUpdate guarded;
+            try
+            {
+                guarded = await GuardAsync(adapter.Name, update, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // Without a current quantity the queued one may oversell: the item waits rather than being sent unguarded.
+                Log.PendingSyncGuardFailed(_logger, ex, adapter.Name, update.SkuCode);
+                await RetryAsync(claim, $"ERR-INV-002 the quantity guard failed ({ex.GetType().Name}: {ex.Message}); not sent", tally).ConfigureAwait(false);
+                continue;
+            }
+
+            toSend.Add((claim, guarded));
         }
 
         var batchSize = Math.Max(1, adapter.Capabilities.MaxUpdatesPerCall);
@@ -256,11 +271,13 @@ public sealed class PendingSyncWorker
             {
                 results = await adapter.PushStockAsync(updates, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || cancellationToken.IsCancellationRequested)
+            catch (Exception ex)
             {
-                // The contract reports failures in the results; an adapter that throws anyway must not lose the batch.
+                // The contract reports failures in the results; an adapter that throws anyway must not lose the batch or stop the pass.
                 Log.PendingSyncPushThrew(_logger, ex, adapter.Name, updates.Count);
-                threw = ex is OperationCanceledException ? "the pass was cancelled before the push finished" : $"the adapter threw {ex.GetType().Name}: {ex.Message}";
+                threw = ex is OperationCanceledException && cancellationToken.IsCancellationRequested
+                    ? "the pass was cancelled before the push finished"
+                    : $"the adapter threw {ex.GetType().Name}: {ex.Message}";
             }
 
             for (var i = 0; i < batch.Length; i++)
@@ -344,8 +361,9 @@ public sealed class PendingSyncWorker
             await RetryAsync(claim, "ERR-INV-004 the pass was cancelled before the WES answered", tally).ConfigureAwait(false);
             return;
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+        catch (Exception ex)
         {
+            // Anything else (a dropped connection, an unreadable answer) may pass: retried, and dead-lettered once the attempts are used.
             await RetryAsync(claim, $"ERR-INV-004 {ex.GetType().Name}: {ex.Message}", tally).ConfigureAwait(false);
             return;
         }
