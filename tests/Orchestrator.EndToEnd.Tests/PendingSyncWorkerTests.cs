@@ -233,6 +233,25 @@ public sealed class PendingSyncWorkerTests
     }
 
     [Fact]
+    public async Task RunOnceAsync_StaleWesLeaseAndNewerOnHand_SendsOnlyTheNewer()
+    {
+        await using var env = await SyncEnvironment.StartAsync(skus: 20, drift: 0);
+        var sku = env.Items[2].SkuCode;
+        var clock = new TestClock(DateTimeOffset.UtcNow);
+        await env.Storage.PendingSync.EnqueueAsync([PendingSyncWorker.CreateWesSetStockItem(new WesStockUpdate("wes-old", SyncEnvironment.Warehouse, sku, 40), clock.GetUtcNow())], Ct);
+        Assert.Single(await env.Storage.PendingSync.ClaimAsync(PendingSyncWorker.WesTarget, 10, TimeSpan.FromMinutes(1), clock.GetUtcNow(), Ct));
+        await env.Storage.PendingSync.EnqueueAsync([PendingSyncWorker.CreateWesSetStockItem(new WesStockUpdate("wes-new", SyncEnvironment.Warehouse, sku, 9), clock.GetUtcNow(), priority: 5)], Ct);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var applied = env.Sandbox.Wes.Applied;
+
+        var result = await Worker(env, clock, wes: Wes(env)).RunOnceAsync(Ct);
+
+        Assert.Equal(new PendingSyncWorkerResult(2, 1, 0, 0, 1, 0), result);
+        Assert.Equal(9, env.Sandbox.Wes.Get(SyncEnvironment.Warehouse, sku)!.OnHand);
+        Assert.Equal(applied + 1, env.Sandbox.Wes.Applied);
+    }
+
+    [Fact]
     public async Task PushToWesAsync_WesUp_DeliversAtOnce()
     {
         await using var env = await SyncEnvironment.StartAsync(skus: 20, drift: 0);

@@ -21,9 +21,10 @@ namespace Orchestrator.Sync;
 /// <para>A retryable failure (timeout, rate limit, unavailable, not sent) is tried again after an exponential backoff; after
 /// <see cref="PendingSyncWorkerOptions.MaxAttempts"/> attempts the item is dead-lettered. A failure the target will never accept, an
 /// unknown target or kind, and an unreadable payload are dead-lettered at once with a message saying why: nothing is dropped silently.</para>
-/// <para>Quantities are absolute and the queue keeps only the latest pending quantity per SKU and channel (coalescing), so a queued push
-/// never carries an older quantity than a later one enqueued for the same key. A quantity can still have gone stale since it was
-/// enqueued (stock sold meanwhile); a <see cref="PendingChannelQuantityGuard"/> lowers it to the current sellable quantity before it is sent.</para>
+/// <para>Quantities are absolute and the queue keeps only the latest pending quantity per SKU and channel (coalescing); of two items
+/// for one key claimed in one pass only the newest is sent. A quantity can still have gone stale since it was enqueued (stock sold
+/// meanwhile); a <see cref="PendingChannelQuantityGuard"/> lowers it to the current sellable quantity before it is sent. An item
+/// reclaimed after its lease expired is not compared with a newer item of its key that was already delivered (docs/pending-sync.md).</para>
 /// <para>Safe to use from several threads and several processes: each pass works only on the items it claimed.</para>
 /// </remarks>
 public sealed class PendingSyncWorker
@@ -170,6 +171,7 @@ public sealed class PendingSyncWorker
         foreach (var group in claims.GroupBy(c => c.Item.Target, StringComparer.Ordinal))
         {
             var channelItems = new List<ClaimedSyncItem>();
+            var wesItems = new List<ClaimedSyncItem>();
             foreach (var claim in group)
             {
                 switch (claim.Item.Kind)
@@ -181,7 +183,7 @@ public sealed class PendingSyncWorker
                         await DeadLetterAsync(claim, $"No channel adapter named '{claim.Item.Target}' is given to the pending-sync worker.", tally).ConfigureAwait(false);
                         break;
                     case WesSetStockKind when _wes is not null && string.Equals(claim.Item.Target, WesTarget, StringComparison.Ordinal):
-                        await SendToWesAsync(_wes, claim, tally, cancellationToken).ConfigureAwait(false);
+                        wesItems.Add(claim);
                         break;
                     case WesSetStockKind:
                         await DeadLetterAsync(claim, _wes is null
@@ -197,6 +199,33 @@ public sealed class PendingSyncWorker
             if (channelItems.Count > 0)
             {
                 await SendToChannelAsync(_channels[group.Key], channelItems, tally, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (wesItems.Count > 0)
+            {
+                // On-hand quantities are absolute too: of two items for one SKU in a pass, only the newest is sent.
+                foreach (var sameKey in wesItems.GroupBy(c => c.Item.CoalescingKey, StringComparer.Ordinal))
+                {
+                    var ordered = sameKey.OrderByDescending(c => c.Id).ToList();
+                    await SupersedeAsync(ordered.Skip(1).Select(c => (c, ordered[0].Id)), tally).ConfigureAwait(false);
+                    await SendToWesAsync(_wes!, ordered[0], tally, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task SupersedeAsync(IEnumerable<(ClaimedSyncItem Claim, long LatestId)> superseded, Tally tally)
+    {
+        foreach (var (claim, latestId) in superseded)
+        {
+            Log.PendingSyncSuperseded(_logger, claim.Id, claim.Item.Target, claim.Item.CoalescingKey, latestId);
+            if (await _store.CompleteAsync(claim, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false))
+            {
+                tally.Superseded++;
+            }
+            else
+            {
+                tally.LeaseLost++;
             }
         }
     }
@@ -229,18 +258,7 @@ public sealed class PendingSyncWorker
             }
         }
 
-        foreach (var (claim, latestId) in superseded)
-        {
-            Log.PendingSyncSuperseded(_logger, claim.Id, claim.Item.Target, claim.Item.CoalescingKey, latestId);
-            if (await _store.CompleteAsync(claim, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false))
-            {
-                tally.Superseded++;
-            }
-            else
-            {
-                tally.LeaseLost++;
-            }
-        }
+        await SupersedeAsync(superseded, tally).ConfigureAwait(false);
 
         var toSend = new List<(ClaimedSyncItem Claim, ChannelStockUpdate Update)>(latestByListing.Count);
         foreach (var (claim, update) in latestByListing.Values.OrderByDescending(v => v.Claim.Item.Priority).ThenBy(v => v.Claim.Id))
