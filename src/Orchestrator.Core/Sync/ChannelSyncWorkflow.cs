@@ -322,17 +322,13 @@ public sealed class ChannelSyncWorkflow
     {
         var stockIsFresh = _time.GetUtcNow() - stock.TakenAt <= _options.IncreaseFreshness;
         var pushed = 0;
+        var byChannel = report.Mismatches.ToLookup(m => m.Channel, StringComparer.Ordinal);
         foreach (var channel in _channels)
         {
             var name = channel.Adapter.Name;
-            var updates = new List<(ChannelStockUpdate Update, Mismatch Mismatch)>();
-            foreach (var mismatch in report.Mismatches)
+            var updates = new List<PlannedPush>();
+            foreach (var mismatch in byChannel[name])
             {
-                if (!string.Equals(mismatch.Channel, name, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
                 var sku = Catalog.GetCode(mismatch.SkuOrdinal);
                 var explanation = Explain(stock, targets, channel.Rule, mismatch.SkuOrdinal);
                 if (mismatch.IsUnlisted || !channel.Listings.TryGetListing(mismatch.SkuOrdinal, out var listing))
@@ -348,7 +344,7 @@ public sealed class ChannelSyncWorkflow
                     continue;
                 }
 
-                updates.Add((new ChannelStockUpdate(listing, sku, mismatch.TargetQuantity, $"{run.RunId}:{name}:{sku}"), mismatch));
+                updates.Add(new PlannedPush(new ChannelStockUpdate(listing, sku, mismatch.TargetQuantity, $"{run.RunId}:{name}:{sku}"), mismatch, explanation));
             }
 
             // Decreases first (they prevent overselling), sold-out first among them; then increases.
@@ -358,13 +354,13 @@ public sealed class ChannelSyncWorkflow
                 var bDown = b.Mismatch.Difference < 0;
                 return aDown != bDown ? (aDown ? -1 : 1) : a.Update.Quantity.CompareTo(b.Update.Quantity);
             });
-            pushed += await PushChannelAsync(run, channel, updates, stock, targets, cancellationToken).ConfigureAwait(false);
+            pushed += await PushChannelAsync(run, channel, updates, cancellationToken).ConfigureAwait(false);
         }
 
         return pushed;
     }
 
-    private async Task<int> PushChannelAsync(RunState run, SyncChannel channel, List<(ChannelStockUpdate Update, Mismatch Mismatch)> updates, StockSnapshot stock, SellableTargets targets, CancellationToken cancellationToken)
+    private async Task<int> PushChannelAsync(RunState run, SyncChannel channel, List<PlannedPush> updates, CancellationToken cancellationToken)
     {
         if (updates.Count == 0)
         {
@@ -409,9 +405,8 @@ public sealed class ChannelSyncWorkflow
 
         var succeeded = 0;
         var toQueue = new List<PendingSyncItem>();
-        foreach (var (update, mismatch) in updates)
+        foreach (var (update, mismatch, explanation) in updates)
         {
-            var explanation = Explain(stock, targets, channel.Rule, mismatch.SkuOrdinal);
             results.TryGetValue(update.TransactionId, out var result);
             if (result?.Status == ChannelPushStatus.Succeeded)
             {
@@ -573,6 +568,9 @@ public sealed class ChannelSyncWorkflow
         RecordKpis(kpis, "error");
         return new ChannelSyncResult(run.RunId, SyncRunState.Error, null, null, kpis, run.SkippedChannels, 0, run.Queued, run.Failed, run.Alerts.ToArray(), run.Dispatch, [], reason);
     }
+
+    /// <summary>A push the sync decided on, with the mismatch behind it and how its target was computed.</summary>
+    private readonly record struct PlannedPush(ChannelStockUpdate Update, Mismatch Mismatch, string Explanation);
 
     /// <summary>The payload of a queued channel push (the pending-sync worker sends it again).</summary>
     /// <param name="ListingId">The listing id.</param>
