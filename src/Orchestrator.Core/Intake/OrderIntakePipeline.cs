@@ -203,9 +203,13 @@ public sealed class OrderIntakePipeline
         CancellationToken cancellationToken,
         int? pageLimit = null)
     {
+        // Three stages joined by bounded channels: fetch pages → buffer them (with their tasks) → mark them at the source. Each
+        // buffer write is one transaction that also records the marks the source confirmed since the previous write, so a
+        // page costs one durable commit instead of three.
         var maxPages = pageLimit ?? _options.MaxPagesPerPoll;
         var pages = Channel.CreateBounded<OrderPage>(new BoundedChannelOptions(_options.PrefetchPages) { SingleReader = true, SingleWriter = true });
-        var forTasks = Channel.CreateBounded<IReadOnlyList<SourceOrder>>(new BoundedChannelOptions(_options.PrefetchPages) { SingleReader = true, SingleWriter = true });
+        var forMarking = Channel.CreateBounded<List<string>>(new BoundedChannelOptions(_options.PrefetchPages) { SingleReader = true, SingleWriter = true });
+        var marked = new MarkedIds();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var more = false;
 
@@ -241,14 +245,14 @@ public sealed class OrderIntakePipeline
             },
             CancellationToken.None);
 
-        var taskCreator = Task.Run(
+        var marker = Task.Run(
             async () =>
             {
                 try
                 {
-                    await foreach (var orders in forTasks.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+                    await foreach (var ids in forMarking.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
                     {
-                        await CreateTasksAsync(orders, counters, stop.Token).ConfigureAwait(false);
+                        marked.Add(await MarkAsync(ids, counters, stop.Token).ConfigureAwait(false));
                     }
                 }
                 catch
@@ -261,31 +265,55 @@ public sealed class OrderIntakePipeline
             CancellationToken.None);
 
         DateTimeOffset? lastDurable = null;
+        var batch = new List<OrderPage>(_options.PrefetchPages + 1);
         try
         {
-            await foreach (var page in pages.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            while (await pages.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
             {
-                await holder.RenewIfDueAsync(_locks, _options.LockLease, _time, stop.Token).ConfigureAwait(false);
-                var inserted = await BufferPageAsync(page, counters, stop.Token).ConfigureAwait(false);
-                await forTasks.Writer.WriteAsync(inserted, stop.Token).ConfigureAwait(false);
-                if (page.Orders.Count > 0)
+                // Every page already fetched joins this write (at most PrefetchPages + 1): fewer, larger transactions when the
+                // store is the slower side, one page per write when the source is.
+                batch.Clear();
+                while (batch.Count <= _options.PrefetchPages && pages.Reader.TryRead(out var page))
                 {
-                    var newest = page.Orders.Max(o => o.ChangedAt);
-                    lastDurable = lastDurable is null || newest > lastDurable ? newest : lastDurable;
+                    batch.Add(page);
+                }
+
+                await holder.RenewIfDueAsync(_locks, _options.LockLease, _time, stop.Token).ConfigureAwait(false);
+                var inserted = await BufferPagesAsync(batch, marked.Take(), counters, stop.Token).ConfigureAwait(false);
+                if (inserted.Count > 0)
+                {
+                    await forMarking.Writer.WriteAsync(inserted, stop.Token).ConfigureAwait(false);
+                }
+
+                foreach (var page in batch)
+                {
+                    foreach (var order in page.Orders)
+                    {
+                        if (order is not null && (lastDurable is null || order.ChangedAt > lastDurable))
+                        {
+                            lastDurable = order.ChangedAt;
+                        }
+                    }
                 }
             }
 
-            forTasks.Writer.Complete();
-            await taskCreator.ConfigureAwait(false);
+            forMarking.Writer.Complete();
+            await marker.ConfigureAwait(false);
+
+            // The marks confirmed after the last write; a crash before this commit only means marking those orders again.
+            if (marked.Take() is { Count: > 0 } last)
+            {
+                await _buffer.SetMarkedAtSourceAsync(_source.Name, last, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex)
         {
-            forTasks.Writer.TryComplete();
+            forMarking.Writer.TryComplete();
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(fetcher, taskCreator).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            await Task.WhenAll(fetcher, marker).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
 
             // A stage that failed cancels the others; report the failure, not the cancellation it caused.
-            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested && taskCreator.Exception?.InnerException is { } cause)
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested && marker.Exception?.InnerException is { } cause)
             {
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             }
@@ -302,47 +330,48 @@ public sealed class OrderIntakePipeline
         return new WindowResult(more, lastDurable);
     }
 
-    /// <summary>Buffers one page; returns the valid orders that were new (they still need a task).</summary>
-    private async Task<IReadOnlyList<SourceOrder>> BufferPageAsync(OrderPage page, Counters counters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Buffers pages in one write: valid orders with the task the router chose, invalid ones as FAILED for a person, together
+    /// with <paramref name="markedAtSource"/>. Returns the ids of the orders that were new (they still need marking at the source).
+    /// </summary>
+    private async Task<List<string>> BufferPagesAsync(List<OrderPage> batch, List<string> markedAtSource, Counters counters, CancellationToken cancellationToken)
     {
-        counters.Pages++;
-        counters.Fetched += page.Orders.Count;
-        var accepted = new List<SourceOrder>(page.Orders.Count);
-        var invalid = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var raw in page.Orders)
+        var rows = new List<OrderToBuffer>();
+        var traceIds = new List<string?>();
+        foreach (var page in batch)
         {
-            if (raw is null || string.IsNullOrWhiteSpace(raw.OrderId) || raw.OrderId.Length > 200)
+            counters.Pages++;
+            counters.Fetched += page.Orders.Count;
+            foreach (var raw in page.Orders)
             {
-                counters.Rejected++;
-                Log.OrderWithoutId(_logger, _source.Name, page.TraceId);
-                _metrics?.OrdersTaken.Add(1, Tag("source", _source.Name), Tag("outcome", "rejected"));
-                continue;
-            }
+                if (raw is null || string.IsNullOrWhiteSpace(raw.OrderId) || raw.OrderId.Length > 200)
+                {
+                    counters.Rejected++;
+                    Log.OrderWithoutId(_logger, _source.Name, page.TraceId);
+                    _metrics?.OrdersTaken.Add(1, Tag("source", _source.Name), Tag("outcome", "rejected"));
+                    continue;
+                }
 
-            var order = string.Equals(raw.Source, _source.Name, StringComparison.Ordinal) ? raw : raw with { Source = _source.Name };
-            if (Validate(order) is { } reason)
-            {
-                invalid[order.OrderId] = reason;
+                var order = string.Equals(raw.Source, _source.Name, StringComparison.Ordinal) ? raw : raw with { Source = _source.Name };
+                rows.Add(Validate(order) is { } reason ? new OrderToBuffer(order, Error: reason) : new OrderToBuffer(order, Route(order)));
+                traceIds.Add(page.TraceId);
             }
-
-            accepted.Add(order);
         }
 
-        if (accepted.Count == 0)
+        if (rows.Count == 0 && markedAtSource.Count == 0)
         {
             return [];
         }
 
-        var now = _time.GetUtcNow();
-        var outcomes = await _buffer.InsertAsync(accepted, now, cancellationToken).ConfigureAwait(false);
-        if (outcomes.Count != accepted.Count)
+        var outcomes = await _buffer.WriteAsync(new OrderBufferWrite(_source.Name, _time.GetUtcNow()) { Orders = rows, MarkedAtSource = markedAtSource }, cancellationToken).ConfigureAwait(false);
+        if (outcomes.Count != rows.Count)
         {
-            throw new InvalidOperationException($"The order buffer returned {outcomes.Count} outcomes for {accepted.Count} orders.");
+            throw new InvalidOperationException($"The order buffer returned {outcomes.Count} outcomes for {rows.Count} orders.");
         }
 
-        var newOrders = new List<SourceOrder>(outcomes.Count);
         var newIds = new List<string>(outcomes.Count);
         var duplicates = 0;
+        var tasks = 0;
         for (var i = 0; i < outcomes.Count; i++)
         {
             if (!outcomes[i].Inserted)
@@ -351,33 +380,49 @@ public sealed class OrderIntakePipeline
                 continue;
             }
 
-            counters.Gaps?.Add(new IntakeGap(accepted[i].OrderId, accepted[i].ChangedAt, page.TraceId));
-            newIds.Add(accepted[i].OrderId);
-            if (invalid.TryGetValue(accepted[i].OrderId, out var reason))
+            var row = rows[i];
+            counters.Gaps?.Add(new IntakeGap(row.Order.OrderId, row.Order.ChangedAt, traceIds[i]));
+            newIds.Add(row.Order.OrderId);
+            if (row.Error is not null)
             {
                 counters.Rejected++;
-                Log.OrderInvalid(_logger, _source.Name, accepted[i].OrderId, reason, page.TraceId);
-                await _buffer.TransitionAsync(new OrderTransition(_source.Name, accepted[i].OrderId, OrderStatus.New, OrderStatus.Failed, now, reason), cancellationToken).ConfigureAwait(false);
+                Log.OrderInvalid(_logger, _source.Name, row.Order.OrderId, row.Error, traceIds[i]);
             }
-            else
+            else if (row.Flow is not null)
             {
-                newOrders.Add(accepted[i]);
+                tasks++;
             }
         }
 
         counters.Inserted += newIds.Count;
         counters.Duplicates += duplicates;
+        Interlocked.Add(ref counters.TasksCreated, tasks);
         _metrics?.OrdersTaken.Add(newIds.Count, Tag("source", _source.Name), Tag("outcome", "inserted"));
         _metrics?.OrdersTaken.Add(duplicates, Tag("source", _source.Name), Tag("outcome", "duplicate"));
-        await MarkAsync(newIds, counters, cancellationToken).ConfigureAwait(false);
-        return newOrders;
+        return newIds;
     }
 
-    private async Task MarkAsync(List<string> orderIds, Counters counters, CancellationToken cancellationToken)
+    /// <summary>Routes an order; a router that throws leaves the order without a task, and the next poll's repair routes it again.</summary>
+    private FlowType? Route(SourceOrder order)
+    {
+        try
+        {
+            return _router.Route(order);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.RouteFailed(_logger, ex, _source.Name, order.OrderId);
+            _metrics?.IntakeFailures.Add(1, Tag("source", _source.Name), Tag("stage", "route"));
+            return null;
+        }
+    }
+
+    /// <summary>Marks orders received at the source; returns the ids the source confirmed (to be recorded by the caller).</summary>
+    private async Task<IReadOnlyList<string>> MarkAsync(List<string> orderIds, Counters counters, CancellationToken cancellationToken)
     {
         if (orderIds.Count == 0)
         {
-            return;
+            return [];
         }
 
         MarkReceivedResult result;
@@ -395,15 +440,10 @@ public sealed class OrderIntakePipeline
             }
 
             _metrics?.IntakeFailures.Add(orderIds.Count, Tag("source", _source.Name), Tag("stage", "mark"));
-            return;
+            return [];
         }
 
-        if (result.Marked.Count > 0)
-        {
-            await _buffer.SetMarkedAtSourceAsync(_source.Name, result.Marked, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            counters.Marked += result.Marked.Count;
-        }
-
+        counters.Marked += result.Marked.Count;
         foreach (var failure in result.Failed)
         {
             counters.MarkFailed++;
@@ -414,22 +454,18 @@ public sealed class OrderIntakePipeline
         {
             _metrics?.IntakeFailures.Add(result.Failed.Count, Tag("source", _source.Name), Tag("stage", "mark"));
         }
+
+        return result.Marked;
     }
 
-    private async Task CreateTasksAsync(IReadOnlyList<SourceOrder> orders, Counters counters, CancellationToken cancellationToken)
+    private async Task CreateTasksAsync(List<SourceOrder> orders, Counters counters, CancellationToken cancellationToken)
     {
         var tasks = new List<OrderTaskRequest>(orders.Count);
         foreach (var order in orders)
         {
-            // A router that throws leaves the order buffered without a task; the repair routes it again next poll.
-            try
+            if (Route(order) is { } flow)
             {
-                tasks.Add(new OrderTaskRequest(order.OrderId, _router.Route(order)));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.RouteFailed(_logger, ex, _source.Name, order.OrderId);
-                _metrics?.IntakeFailures.Add(1, Tag("source", _source.Name), Tag("stage", "route"));
+                tasks.Add(new OrderTaskRequest(order.OrderId, flow));
             }
         }
 
@@ -442,7 +478,8 @@ public sealed class OrderIntakePipeline
     {
         var marked = counters.Marked;
         var notMarked = await _buffer.GetNotMarkedAtSourceAsync(_source.Name, RepairBatch, cancellationToken).ConfigureAwait(false);
-        await MarkAsync(notMarked.Select(o => o.Order.OrderId).ToList(), counters, cancellationToken).ConfigureAwait(false);
+        var confirmed = await MarkAsync(notMarked.Select(o => o.Order.OrderId).ToList(), counters, cancellationToken).ConfigureAwait(false);
+        await _buffer.SetMarkedAtSourceAsync(_source.Name, confirmed, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 
         var tasks = counters.TasksCreated;
         var withoutTask = await _buffer.GetWithoutTaskAsync(_source.Name, RepairBatch, cancellationToken).ConfigureAwait(false);
@@ -491,6 +528,31 @@ public sealed class OrderIntakePipeline
             }
 
             Lease = await locks.RenewAsync(Lease, leaseDuration, now, cancellationToken).ConfigureAwait(false) ?? throw new LeaseLostException(Lease);
+        }
+    }
+
+    /// <summary>The ids the source confirmed as marked, handed from the marking stage to the next buffer write.</summary>
+    private sealed class MarkedIds
+    {
+        private readonly Lock _gate = new();
+        private List<string> _ids = [];
+
+        public void Add(IReadOnlyList<string> ids)
+        {
+            lock (_gate)
+            {
+                _ids.AddRange(ids);
+            }
+        }
+
+        public List<string> Take()
+        {
+            lock (_gate)
+            {
+                var taken = _ids;
+                _ids = [];
+                return taken;
+            }
         }
     }
 

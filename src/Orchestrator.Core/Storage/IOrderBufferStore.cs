@@ -15,6 +15,18 @@ public interface IOrderBufferStore
     /// <returns>One outcome per order, in order.</returns>
     Task<IReadOnlyList<OrderInsertOutcome>> InsertAsync(IReadOnlyList<SourceOrder> orders, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes what one step of the intake produced in one transaction (one durable commit): records the orders of
+    /// <see cref="OrderBufferWrite.MarkedAtSource"/> as marked at the source, then inserts <see cref="OrderBufferWrite.Orders"/>,
+    /// each new one with its task (<see cref="OrderToBuffer.Flow"/>) or as FAILED held for a person
+    /// (<see cref="OrderToBuffer.Error"/>). An order already buffered, or repeated earlier in the same write, is left as it is
+    /// and reported as a duplicate; its task is never created twice.
+    /// </summary>
+    /// <param name="write">The orders to insert and the marks to record.</param>
+    /// <param name="cancellationToken">Cancels the call; nothing of a cancelled write is kept.</param>
+    /// <returns>One outcome per order of <see cref="OrderBufferWrite.Orders"/>, in order.</returns>
+    Task<IReadOnlyList<OrderInsertOutcome>> WriteAsync(OrderBufferWrite write, CancellationToken cancellationToken);
+
     /// <summary>Records that orders were marked as received at their source.</summary>
     /// <param name="source">The source name.</param>
     /// <param name="orderIds">The orders.</param>
@@ -80,6 +92,25 @@ public interface IOrderBufferStore
     /// <returns>The count of each status.</returns>
     Task<IReadOnlyDictionary<OrderStatus, long>> CountByStatusAsync(string? source, CancellationToken cancellationToken);
 }
+
+/// <summary>One durable write of the intake: orders to buffer (with their tasks) and earlier orders now marked at their source.</summary>
+/// <param name="Source">The source name; every order and mark belongs to it.</param>
+/// <param name="At">When: the received time of the new orders, the task time, and the time the marks are recorded.</param>
+public sealed record OrderBufferWrite(string Source, DateTimeOffset At)
+{
+    /// <summary>Gets the orders to insert, each once by (source, order id).</summary>
+    public IReadOnlyList<OrderToBuffer> Orders { get; init; } = [];
+
+    /// <summary>Gets the ids of orders (buffered by an earlier, committed write) that the source has confirmed as marked received.</summary>
+    public IReadOnlyList<string> MarkedAtSource { get; init; } = [];
+}
+
+/// <summary>An order to buffer and what to do with it when it is new.</summary>
+/// <param name="Order">The order as the source reported it.</param>
+/// <param name="Flow">The flow the router chose: the task is created with the buffered row; <see langword="null"/> leaves the
+/// order without a task (the next poll's repair routes it again).</param>
+/// <param name="Error">Why the order is invalid: it is buffered as FAILED with this error, held for a person, without a task.</param>
+public sealed record OrderToBuffer(SourceOrder Order, FlowType? Flow = null, string? Error = null);
 
 /// <summary>Asks for the task of a buffered order.</summary>
 /// <param name="OrderId">The order.</param>

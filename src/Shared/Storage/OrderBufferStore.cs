@@ -10,11 +10,14 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
     private const string Columns =
         "source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, flow, attempts, last_error, received_at, marked_at_source_at, next_attempt_at";
 
-    // 400 rows × 8 parameters stays far below SQLite's 32,766 and PostgreSQL's 65,535 parameters per statement.
-    private const int InsertChunk = 400;
-    private const int IdChunk = 1000;
-    private const string InsertPrefix =
-        "INSERT INTO order_buffer (source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, attempts, received_at, updated_at) VALUES ";
+    // Rows per statement on a server: one array parameter per column, so the statement size does not depend on the row count.
+    private const int InsertChunk = 5000;
+    private const int IdChunk = 5000;
+    private const string InsertColumns =
+        "source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, flow, attempts, last_error, received_at, task_created_at, updated_at";
+
+    private const string MarkUpdate =
+        "UPDATE order_buffer SET marked_at_source_at = @at, updated_at = @at WHERE source = @source AND marked_at_source_at IS NULL";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -26,130 +29,240 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             return Task.FromResult<IReadOnlyList<OrderInsertOutcome>>([]);
         }
 
+        var rows = new List<OrderToBuffer>(orders.Count);
         foreach (var order in orders)
         {
             ArgumentNullException.ThrowIfNull(order);
             ArgumentException.ThrowIfNullOrWhiteSpace(order.Source);
             ArgumentException.ThrowIfNullOrWhiteSpace(order.OrderId);
+            rows.Add(new OrderToBuffer(order));
         }
 
-        return database.WriteAsync<IReadOnlyList<OrderInsertOutcome>>(
-            (connection, transaction) => database.SetBasedWrites
-                ? InsertSetBasedAsync(connection, transaction, orders, receivedAt, cancellationToken)
-                : InsertRowByRowAsync(connection, transaction, orders, receivedAt, cancellationToken),
+        return database.WriteAsync((connection, transaction) => InsertOrdersAsync(connection, transaction, rows, receivedAt, cancellationToken), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<OrderInsertOutcome>> WriteAsync(OrderBufferWrite write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentException.ThrowIfNullOrWhiteSpace(write.Source);
+        ArgumentNullException.ThrowIfNull(write.Orders);
+        ArgumentNullException.ThrowIfNull(write.MarkedAtSource);
+        foreach (var row in write.Orders)
+        {
+            ArgumentNullException.ThrowIfNull(row);
+            ArgumentNullException.ThrowIfNull(row.Order);
+            ArgumentException.ThrowIfNullOrWhiteSpace(row.Order.OrderId);
+            if (!string.Equals(row.Order.Source, write.Source, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Order '{row.Order.OrderId}' is from source '{row.Order.Source}', not '{write.Source}'.", nameof(write));
+            }
+
+            if (row.Error is not null && row.Flow is not null)
+            {
+                throw new ArgumentException($"Order '{row.Order.OrderId}' is invalid ('{row.Error}') and cannot have a task.", nameof(write));
+            }
+        }
+
+        foreach (var id in write.MarkedAtSource)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        }
+
+        if (write.Orders.Count == 0 && write.MarkedAtSource.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<OrderInsertOutcome>>([]);
+        }
+
+        var marks = write.MarkedAtSource.Distinct(StringComparer.Ordinal).ToList();
+        return database.WriteAsync(
+            async (connection, transaction) =>
+            {
+                // The marks name rows of earlier, committed writes; recording them here costs no commit of its own.
+                if (marks.Count > 0)
+                {
+                    await UpdateByIdAsync(connection, transaction, MarkUpdate, c => AddMarkParameters(c, write.Source, write.At), marks, cancellationToken).ConfigureAwait(false);
+                }
+
+                return await InsertOrdersAsync(connection, transaction, write.Orders, write.At, cancellationToken).ConfigureAwait(false);
+            },
             cancellationToken);
     }
 
-    private static async Task<IReadOnlyList<OrderInsertOutcome>> InsertSetBasedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SourceOrder> orders, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private static void AddMarkParameters(DbCommand command, string source, DateTimeOffset at)
     {
-        // One multi-row statement per chunk: a round trip per 400 orders instead of one per order. RETURNING names the rows
-        // inserted now; the rest were already buffered (or repeated within the batch).
-        var inserted = new HashSet<(string, string)>();
-        foreach (var chunk in orders.Chunk(InsertChunk))
+        command.Add("@at", at);
+        command.Add("@source", source);
+    }
+
+    private async Task<IReadOnlyList<OrderInsertOutcome>> InsertOrdersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<OrderToBuffer> rows, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // The first copy of an order in the input is the one inserted; any later copy is a duplicate and never reaches the database.
+        var outcomes = new OrderInsertOutcome?[rows.Count];
+        var unique = new List<OrderToBuffer>(rows.Count);
+        var positions = new List<int>(rows.Count);
+        var seen = new HashSet<(string, string)>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
         {
-            var command = Sql.Command(connection, transaction, string.Empty);
+            var order = rows[i].Order;
+            if (seen.Add((order.Source, order.OrderId)))
+            {
+                unique.Add(rows[i]);
+                positions.Add(i);
+            }
+            else
+            {
+                outcomes[i] = new OrderInsertOutcome(order.Source, order.OrderId, false);
+            }
+        }
+
+        var inserted = database.SetBasedWrites
+            ? await InsertSetBasedAsync(connection, transaction, unique, at, cancellationToken).ConfigureAwait(false)
+            : await InsertRowByRowAsync(connection, transaction, unique, at, cancellationToken).ConfigureAwait(false);
+        for (var j = 0; j < unique.Count; j++)
+        {
+            var order = unique[j].Order;
+            outcomes[positions[j]] = new OrderInsertOutcome(order.Source, order.OrderId, inserted[j]);
+        }
+
+        return outcomes!;
+    }
+
+    private static async Task<bool[]> InsertSetBasedAsync(DbConnection connection, DbTransaction transaction, List<OrderToBuffer> rows, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // A server: one INSERT … SELECT FROM unnest(arrays) per chunk, one round trip and a fixed number of parameters however
+        // many rows; RETURNING names the rows inserted now, the rest were already buffered.
+        var result = new bool[rows.Count];
+        for (var offset = 0; offset < rows.Count; offset += InsertChunk)
+        {
+            var count = Math.Min(InsertChunk, rows.Count - offset);
+            var sources = new string[count];
+            var ids = new string[count];
+            var created = new long[count];
+            var changed = new long[count];
+            var statuses = new string[count];
+            var warehouses = new string?[count];
+            var lines = new string[count];
+            var attributes = new string?[count];
+            var flows = new string?[count];
+            var errors = new string?[count];
+            for (var i = 0; i < count; i++)
+            {
+                var row = rows[offset + i];
+                sources[i] = row.Order.Source;
+                ids[i] = row.Order.OrderId;
+                created[i] = row.Order.CreatedAt.UtcTicks;
+                changed[i] = row.Order.ChangedAt.UtcTicks;
+                statuses[i] = row.Order.Status ?? string.Empty;
+                warehouses[i] = row.Order.WarehouseId;
+                lines[i] = JsonSerializer.Serialize(row.Order.Lines ?? [], Json);
+                attributes[i] = row.Order.Attributes is null ? null : JsonSerializer.Serialize(row.Order.Attributes, Json);
+                flows[i] = row.Flow is { } flow ? Codes.Of(flow) : null;
+                errors[i] = row.Error;
+            }
+
+            var command = Sql.Command(
+                connection,
+                transaction,
+                $"""
+                INSERT INTO order_buffer ({InsertColumns})
+                SELECT s, o, c, u, st, w, l, a, CASE WHEN e IS NULL THEN @new ELSE @failed END, f, CASE WHEN e IS NULL THEN 0 ELSE 1 END, e,
+                       @at, CASE WHEN f IS NULL THEN NULL ELSE @at END, @at
+                FROM unnest(@s, @o, @c, @u, @st, @w, @l, @a, @f, @e) AS t(s, o, c, u, st, w, l, a, f, e)
+                ON CONFLICT (source, order_id) DO NOTHING RETURNING source, order_id
+                """);
             await using (command.ConfigureAwait(false))
             {
-                var values = new System.Text.StringBuilder();
-                command.Add("@received_at", receivedAt);
-                for (var i = 0; i < chunk.Length; i++)
+                command.Add("@new", Codes.Of(OrderStatus.New));
+                command.Add("@failed", Codes.Of(OrderStatus.Failed));
+                command.Add("@at", at);
+                AddArray(command, "@s", sources);
+                AddArray(command, "@o", ids);
+                AddArray(command, "@c", created);
+                AddArray(command, "@u", changed);
+                AddArray(command, "@st", statuses);
+                AddArray(command, "@w", warehouses);
+                AddArray(command, "@l", lines);
+                AddArray(command, "@a", attributes);
+                AddArray(command, "@f", flows);
+                AddArray(command, "@e", errors);
+                var inserted = new HashSet<(string, string)>(await command.ListAsync(r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false));
+                for (var i = 0; i < count; i++)
                 {
-                    var order = chunk[i];
-                    var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    values.Append(i == 0 ? "(" : ", (")
-                        .Append("@s").Append(n).Append(", @o").Append(n).Append(", @c").Append(n).Append(", @u").Append(n)
-                        .Append(", @st").Append(n).Append(", @w").Append(n).Append(", @l").Append(n).Append(", @a").Append(n)
-                        .Append(", 'NEW', 0, @received_at, @received_at)");
-                    command.Add("@s" + n, order.Source);
-                    command.Add("@o" + n, order.OrderId);
-                    command.Add("@c" + n, order.CreatedAt.UtcTicks);
-                    command.Add("@u" + n, order.ChangedAt.UtcTicks);
-                    command.Add("@st" + n, order.Status ?? string.Empty);
-                    command.Add("@w" + n, order.WarehouseId);
-                    command.Add("@l" + n, JsonSerializer.Serialize(order.Lines ?? [], Json));
-                    command.Add("@a" + n, order.Attributes is null ? null : JsonSerializer.Serialize(order.Attributes, Json));
-                }
-
-                command.CommandText = InsertPrefix + values + " ON CONFLICT (source, order_id) DO NOTHING RETURNING source, order_id";
-                foreach (var key in await command.ListAsync(r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false))
-                {
-                    inserted.Add(key);
+                    result[offset + i] = inserted.Contains((sources[i], ids[i]));
                 }
             }
         }
 
-        // The first copy of an order in the input is the one inserted; any later copy is a duplicate.
-        var outcomes = new List<OrderInsertOutcome>(orders.Count);
-        foreach (var order in orders)
-        {
-            outcomes.Add(new OrderInsertOutcome(order.Source, order.OrderId, inserted.Remove((order.Source, order.OrderId))));
-        }
-
-        return outcomes;
+        return result;
     }
 
-    private static async Task<IReadOnlyList<OrderInsertOutcome>> InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<SourceOrder> orders, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private static async Task<bool[]> InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, List<OrderToBuffer> rows, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var outcomes = new List<OrderInsertOutcome>(orders.Count);
+        // An embedded engine: one prepared statement rebound per row costs no round trip and no statement parsing.
+        var result = new bool[rows.Count];
         var command = Sql.Command(
             connection,
             transaction,
-            InsertPrefix + "(@source, @order_id, @created_at, @changed_at, @source_status, @warehouse_id, @lines, @attributes, 'NEW', 0, @received_at, @received_at) ON CONFLICT (source, order_id) DO NOTHING");
+            $"INSERT INTO order_buffer ({InsertColumns}) VALUES (@source, @order_id, @created_at, @changed_at, @source_status, @warehouse_id, @lines, @attributes, @status, @flow, @attempts, @last_error, @at, @task_at, @at) ON CONFLICT (source, order_id) DO NOTHING");
         await using (command.ConfigureAwait(false))
         {
             var source = command.Add("@source", (string?)null);
             var orderId = command.Add("@order_id", (string?)null);
             var createdAt = command.Add("@created_at", (long?)null);
             var changedAt = command.Add("@changed_at", (long?)null);
-            var status = command.Add("@source_status", (string?)null);
+            var sourceStatus = command.Add("@source_status", (string?)null);
             var warehouse = command.Add("@warehouse_id", (string?)null);
             var lines = command.Add("@lines", (string?)null);
             var attributes = command.Add("@attributes", (string?)null);
-            command.Add("@received_at", receivedAt);
-            foreach (var order in orders)
+            var status = command.Add("@status", (string?)null);
+            var flow = command.Add("@flow", (string?)null);
+            var attempts = command.Add("@attempts", (int?)null);
+            var lastError = command.Add("@last_error", (string?)null);
+            var taskAt = command.Add("@task_at", (long?)null);
+            command.Add("@at", at);
+            command.Prepare();
+            var newCode = Codes.Of(OrderStatus.New);
+            var failedCode = Codes.Of(OrderStatus.Failed);
+            for (var i = 0; i < rows.Count; i++)
             {
+                var row = rows[i];
+                var order = row.Order;
                 source.Value = order.Source;
                 orderId.Value = order.OrderId;
                 createdAt.Value = order.CreatedAt.UtcTicks;
                 changedAt.Value = order.ChangedAt.UtcTicks;
-                status.Value = order.Status ?? string.Empty;
+                sourceStatus.Value = order.Status ?? string.Empty;
                 warehouse.Value = (object?)order.WarehouseId ?? DBNull.Value;
                 lines.Value = JsonSerializer.Serialize(order.Lines ?? [], Json);
                 attributes.Value = order.Attributes is null ? DBNull.Value : JsonSerializer.Serialize(order.Attributes, Json);
-                var inserted = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false) == 1;
-                outcomes.Add(new OrderInsertOutcome(order.Source, order.OrderId, inserted));
+                status.Value = row.Error is null ? newCode : failedCode;
+                flow.Value = row.Flow is { } f ? Codes.Of(f) : DBNull.Value;
+                attempts.Value = row.Error is null ? 0 : 1;
+                lastError.Value = (object?)row.Error ?? DBNull.Value;
+                taskAt.Value = row.Flow is null ? DBNull.Value : at.UtcTicks;
+                result[i] = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false) == 1;
             }
         }
 
-        return outcomes;
+        return result;
+    }
+
+    /// <summary>Adds an array parameter; the provider infers the array type from the CLR array (only the server path uses it).</summary>
+    private static void AddArray(DbCommand command, string name, Array values)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = values;
+        command.Parameters.Add(parameter);
     }
 
     public Task SetMarkedAtSourceAsync(string source, IReadOnlyList<string> orderIds, DateTimeOffset markedAt, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ArgumentNullException.ThrowIfNull(orderIds);
-        if (orderIds.Count == 0)
-        {
-            return Task.CompletedTask;
-        }
 
-        return database.WriteAsync(
-            async (connection, transaction) =>
-            {
-                // The first mark is kept: it records when the source first learned that the order was taken.
-                return await UpdateByIdAsync(
-                    connection,
-                    transaction,
-                    "UPDATE order_buffer SET marked_at_source_at = @at, updated_at = @at WHERE source = @source AND marked_at_source_at IS NULL",
-                    c =>
-                    {
-                        c.Add("@at", markedAt);
-                        c.Add("@source", source);
-                    },
-                    orderIds.Distinct(StringComparer.Ordinal).ToList(),
-                    cancellationToken).ConfigureAwait(false);
-            },
-            cancellationToken);
+        // The first mark is kept: it records when the source first learned that the order was taken.
+        return WriteAsync(new OrderBufferWrite(source, markedAt) { MarkedAtSource = orderIds }, cancellationToken);
     }
 
     public Task<IReadOnlyList<BufferedOrder>> GetNotMarkedAtSourceAsync(string source, int limit, CancellationToken cancellationToken)
@@ -359,7 +472,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="update"/> (which ends in a WHERE clause) for each order id: chunked with <c>IN (…)</c> on a
+    /// <summary>Runs <paramref name="update"/> (which ends in a WHERE clause) for each order id: chunked with <c>= ANY(array)</c> on a
     /// server, or as one prepared statement rebound per id on an embedded engine. Returns the rows changed.</summary>
     private async Task<int> UpdateByIdAsync(DbConnection connection, DbTransaction transaction, string update, Action<DbCommand> addFixed, IReadOnlyList<string> orderIds, CancellationToken cancellationToken)
     {
@@ -368,11 +481,11 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         {
             foreach (var chunk in orderIds.Chunk(IdChunk))
             {
-                var command = Sql.Command(connection, transaction, string.Empty);
+                var command = Sql.Command(connection, transaction, $"{update} AND order_id = ANY(@ids)");
                 await using (command.ConfigureAwait(false))
                 {
                     addFixed(command);
-                    command.CommandText = $"{update} AND order_id IN ({command.AddList("i", chunk)})";
+                    AddArray(command, "@ids", chunk);
                     changed += await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -385,6 +498,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         {
             addFixed(single);
             var orderId = single.Add("@order_id", (string?)null);
+            single.Prepare();
             foreach (var id in orderIds)
             {
                 orderId.Value = id;
