@@ -80,6 +80,97 @@ public abstract class OrderBufferStoreComplianceTests : StorageComplianceTests
     }
 
     /// <summary>A task is created once per order (seed 000: 建立對應的任務); a retried routing must not switch the flow of an order already routed.</summary>
+    /// <summary>The intake's one write per step: a new order is buffered with its task in the same row and transaction, so a
+    /// crash can never leave a task without its order or create it twice; an invalid order is buffered as FAILED for a person.</summary>
+    [Fact]
+    public async Task WriteAsync_NewOrders_BufferedWithTaskOrAsFailedInOneWrite()
+    {
+        var outcomes = await Storage.OrderBuffer.WriteAsync(
+            new OrderBufferWrite("erp", T0.AddMinutes(2))
+            {
+                Orders = [new OrderToBuffer(Order("a"), FlowType.A), new OrderToBuffer(Order("b"), FlowType.B), new OrderToBuffer(Order("unrouted")), new OrderToBuffer(Order("bad"), Error: "a line has no SKU code")],
+            },
+            Ct);
+
+        Assert.All(outcomes, o => Assert.True(o.Inserted));
+        var a = await Storage.OrderBuffer.GetAsync("erp", "a", Ct);
+        Assert.Equal((OrderStatus.New, FlowType.A, 0, T0.AddMinutes(2)), (a!.Status, a.Flow, a.Attempts, a.ReceivedAt));
+        Assert.Equal(FlowType.B, (await Storage.OrderBuffer.GetAsync("erp", "b", Ct))!.Flow);
+        var bad = await Storage.OrderBuffer.GetAsync("erp", "bad", Ct);
+        Assert.Equal((OrderStatus.Failed, (FlowType?)null, 1, "a line has no SKU code", (DateTimeOffset?)null), (bad!.Status, bad.Flow, bad.Attempts, bad.LastError, bad.NextAttemptAt));
+        Assert.Equal(["bad", "unrouted"], (await Storage.OrderBuffer.GetWithoutTaskAsync("erp", 10, Ct)).Select(o => o.Order.OrderId));
+        Assert.Equal(4, (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct)).Count);
+    }
+
+    /// <summary>A re-read order (in the buffer already, or twice in one write) is a duplicate: its row, flow and status stay as they were, so no second task.</summary>
+    [Fact]
+    public async Task WriteAsync_DuplicateOrders_KeepFirstRowAndTask()
+    {
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = [new OrderToBuffer(Order("o-1"), FlowType.A)] }, Ct);
+        await Storage.OrderBuffer.TransitionAsync(new OrderTransition("erp", "o-1", OrderStatus.New, OrderStatus.InProgress, T0), Ct);
+
+        var outcomes = await Storage.OrderBuffer.WriteAsync(
+            new OrderBufferWrite("erp", T0.AddMinutes(1))
+            {
+                Orders = [new OrderToBuffer(Order("o-1"), FlowType.B), new OrderToBuffer(Order("o-2"), FlowType.B), new OrderToBuffer(Order("o-2"), FlowType.A), new OrderToBuffer(Order("o-1"), Error: "x")],
+            },
+            Ct);
+
+        Assert.Equal([false, true, false, false], outcomes.Select(o => o.Inserted));
+        Assert.Equal(["o-1", "o-2", "o-2", "o-1"], outcomes.Select(o => o.OrderId));
+        var first = await Storage.OrderBuffer.GetAsync("erp", "o-1", Ct);
+        Assert.Equal((OrderStatus.InProgress, FlowType.A, T0), (first!.Status, first.Flow, first.ReceivedAt));
+        Assert.Equal(FlowType.B, (await Storage.OrderBuffer.GetAsync("erp", "o-2", Ct))!.Flow);
+    }
+
+    /// <summary>The marks of the previous write ride on the next one: recorded in the same transaction as the insert, the first mark kept.</summary>
+    [Fact]
+    public async Task WriteAsync_WithMarks_RecordsMarksOfEarlierOrdersAndInsertsNewOnes()
+    {
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = [new OrderToBuffer(Order("o-1"), FlowType.A), new OrderToBuffer(Order("o-2"), FlowType.A), new OrderToBuffer(Order("o-3"), FlowType.A)] }, Ct);
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["o-3"], T0.AddSeconds(1), Ct);
+
+        var outcomes = await Storage.OrderBuffer.WriteAsync(
+            new OrderBufferWrite("erp", T0.AddSeconds(5)) { Orders = [new OrderToBuffer(Order("o-4"), FlowType.B)], MarkedAtSource = ["o-1", "o-3", "o-1", "missing"] },
+            Ct);
+
+        Assert.Equal([true], outcomes.Select(o => o.Inserted));
+        Assert.Equal(T0.AddSeconds(5), (await Storage.OrderBuffer.GetAsync("erp", "o-1", Ct))!.MarkedAtSourceAt);
+        Assert.Equal(T0.AddSeconds(1), (await Storage.OrderBuffer.GetAsync("erp", "o-3", Ct))!.MarkedAtSourceAt);
+        Assert.Null(await Storage.OrderBuffer.GetAsync("erp", "missing", Ct));
+        Assert.Equal(["o-2", "o-4"], (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct)).Select(o => o.Order.OrderId));
+    }
+
+    /// <summary>An order of another source is refused before anything of the write (orders or marks) is written.</summary>
+    [Fact]
+    public async Task WriteAsync_OrderOfAnotherSource_RefusedAndNothingWritten()
+    {
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = [new OrderToBuffer(Order("o-1"), FlowType.A)] }, Ct);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => Storage.OrderBuffer.WriteAsync(
+            new OrderBufferWrite("erp", T0.AddSeconds(5)) { Orders = [new OrderToBuffer(Order("o-2"), FlowType.A), new OrderToBuffer(Order("o-3", "other"), FlowType.A)], MarkedAtSource = ["o-1"] },
+            Ct));
+
+        Assert.Null(await Storage.OrderBuffer.GetAsync("erp", "o-2", Ct));
+        Assert.Null((await Storage.OrderBuffer.GetAsync("erp", "o-1", Ct))!.MarkedAtSourceAt);
+    }
+
+    /// <summary>Large writes span several statements on a server; every row must still be inserted once and reported in input order.
+    /// Marks are recorded before the inserts, so they reach only orders buffered by earlier writes.</summary>
+    [Fact]
+    public async Task WriteAsync_ManyOrdersWithHalfAlreadyBuffered_ReportsEachInInputOrder()
+    {
+        var orders = Enumerable.Range(0, 12_000).Select(i => Order("o-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        await Storage.OrderBuffer.InsertAsync(orders.Where((_, i) => i % 2 == 1).ToList(), T0, Ct);
+
+        var outcomes = await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = orders.Select(o => new OrderToBuffer(o, FlowType.A)).ToList(), MarkedAtSource = orders.Select(o => o.OrderId).ToList() }, Ct);
+
+        Assert.Equal(orders.Select((_, i) => i % 2 == 0), outcomes.Select(o => o.Inserted));
+        Assert.Equal(orders.Select(o => o.OrderId), outcomes.Select(o => o.OrderId));
+        Assert.Equal(6_000, (await Storage.OrderBuffer.GetWithoutTaskAsync("erp", 20_000, Ct)).Count);
+        Assert.Equal(6_000, (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 20_000, Ct)).Count);
+    }
+
     /// <summary>The intake creates a page's tasks in one call; a task that exists (created before a crash, or by the repair) is not counted again.</summary>
     [Fact]
     public async Task CreateTasksAsync_SomeAlreadyTasked_CreatesOnlyTheRest()

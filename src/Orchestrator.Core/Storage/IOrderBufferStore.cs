@@ -101,7 +101,8 @@ public sealed record OrderBufferWrite(string Source, DateTimeOffset At)
     /// <summary>Gets the orders to insert, each once by (source, order id).</summary>
     public IReadOnlyList<OrderToBuffer> Orders { get; init; } = [];
 
-    /// <summary>Gets the ids of orders (buffered by an earlier, committed write) that the source has confirmed as marked received.</summary>
+    /// <summary>Gets the ids of orders (buffered by an earlier, committed write) that the source has confirmed as marked received.
+    /// They are recorded before the inserts, so they never reach an order of the same write; the first mark of an order is kept.</summary>
     public IReadOnlyList<string> MarkedAtSource { get; init; } = [];
 }
 

@@ -472,37 +472,30 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="update"/> (which ends in a WHERE clause) for each order id: chunked with <c>= ANY(array)</c> on a
-    /// server, or as one prepared statement rebound per id on an embedded engine. Returns the rows changed.</summary>
+    /// <summary>Runs <paramref name="update"/> (which ends in a WHERE clause) for a list of order ids in one statement per chunk:
+    /// the ids are bound as one parameter, an array on a server (<c>= ANY(@ids)</c>), a JSON array on an embedded engine
+    /// (<c>IN (SELECT value FROM json_each(@ids))</c>), so the statement neither grows with the list nor runs once per id.
+    /// Returns the rows changed.</summary>
     private async Task<int> UpdateByIdAsync(DbConnection connection, DbTransaction transaction, string update, Action<DbCommand> addFixed, IReadOnlyList<string> orderIds, CancellationToken cancellationToken)
     {
         var changed = 0;
-        if (database.SetBasedWrites)
+        var filter = database.SetBasedWrites ? " AND order_id = ANY(@ids)" : " AND order_id IN (SELECT value FROM json_each(@ids))";
+        foreach (var chunk in orderIds.Chunk(IdChunk))
         {
-            foreach (var chunk in orderIds.Chunk(IdChunk))
+            var command = Sql.Command(connection, transaction, update + filter);
+            await using (command.ConfigureAwait(false))
             {
-                var command = Sql.Command(connection, transaction, $"{update} AND order_id = ANY(@ids)");
-                await using (command.ConfigureAwait(false))
+                addFixed(command);
+                if (database.SetBasedWrites)
                 {
-                    addFixed(command);
                     AddArray(command, "@ids", chunk);
-                    changed += await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
                 }
-            }
+                else
+                {
+                    command.Add("@ids", JsonSerializer.Serialize(chunk, Json));
+                }
 
-            return changed;
-        }
-
-        var single = Sql.Command(connection, transaction, update + " AND order_id = @order_id");
-        await using (single.ConfigureAwait(false))
-        {
-            addFixed(single);
-            var orderId = single.Add("@order_id", (string?)null);
-            single.Prepare();
-            foreach (var id in orderIds)
-            {
-                orderId.Value = id;
-                changed += await single.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                changed += await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -41,6 +41,7 @@ public sealed class OrderIntakePipelineTests : SqliteStorageTest
         Assert.Equal(FlowType.B, order!.Flow);
         Assert.NotNull(order.MarkedAtSourceAt);
         Assert.Empty(await Storage.OrderBuffer.GetWithoutTaskAsync("shop", 10, CancellationToken.None));
+        Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None));
     }
 
     [Fact]
@@ -110,6 +111,88 @@ public sealed class OrderIntakePipelineTests : SqliteStorageTest
         Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None));
         Assert.Equal(5, source.Marked.Count);
         Assert.Equal(5, (await Counts())[OrderStatus.New]);
+    }
+
+    [Fact]
+    public async Task PollAsync_MarkFails_TaskAlreadyCreatedWithTheBufferedRowAndNotCreatedAgain()
+    {
+        var source = new ScriptedOrderSource { FailMarks = 1 };
+        for (var i = 0; i < 5; i++)
+        {
+            source.Add($"O{i}", Time.GetUtcNow().AddMinutes(-3));
+        }
+
+        var pipeline = Pipeline(source);
+        var first = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
+        var second = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
+
+        Assert.Equal((5, 5, 0), (first.Inserted, first.TasksCreated, first.Marked));
+        Assert.Equal((0, 0, 5), (second.Inserted, second.TasksCreated, second.Marked));
+        Assert.Empty(await Storage.OrderBuffer.GetWithoutTaskAsync("shop", 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PollAsync_CrashAfterBufferingBeforeMarking_NextPollMarksWithoutTakingOrTaskingAgain()
+    {
+        // What a process that died right after the buffer write committed leaves behind: orders with their tasks, unmarked.
+        var source = new ScriptedOrderSource();
+        var orders = Enumerable.Range(0, 3).Select(i => source.Add($"O{i}", Time.GetUtcNow().AddMinutes(-3))).ToList();
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("shop", Time.GetUtcNow()) { Orders = orders.Select(o => new OrderToBuffer(o, FlowType.A)).ToList() }, CancellationToken.None);
+
+        var result = await Pipeline(source).PollAsync(OrderPartition.All, CancellationToken.None);
+
+        Assert.Equal((IntakeOutcome.Completed, 0, 3, 3, 0), (result.Outcome, result.Inserted, result.Duplicates, result.Marked, result.TasksCreated));
+        Assert.All(source.MarkCalls.Values, calls => Assert.Equal(1, calls));
+        Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None));
+        foreach (var order in orders)
+        {
+            Assert.Equal(FlowType.A, (await Storage.OrderBuffer.GetAsync("shop", order.OrderId, CancellationToken.None))!.Flow);
+        }
+    }
+
+    [Fact]
+    public async Task PollAsync_StoppedAfterMarkingBeforeRecordingTheMark_NextPollMarksAgainAndRecords()
+    {
+        // The marks the source confirmed ride on the next buffer write; a poll stopped before that write loses only the record.
+        using var stop = new CancellationTokenSource();
+        var inner = new ScriptedOrderSource();
+        for (var i = 0; i < 5; i++)
+        {
+            inner.Add($"O{i}", Time.GetUtcNow().AddMinutes(-3));
+        }
+
+        var source = new StopAfterMarkSource(inner, stop);
+        var pipeline = Pipeline(source);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.PollAsync(OrderPartition.All, stop.Token));
+        Assert.Equal(5, (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None)).Count);
+        Assert.Null(await Storage.Watermarks.GetAsync("shop", "*", CancellationToken.None));
+
+        source.Enabled = false;
+        var second = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
+
+        Assert.Equal((IntakeOutcome.Completed, 0, 5, 5, 0), (second.Outcome, second.Inserted, second.Duplicates, second.Marked, second.TasksCreated));
+        Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None));
+        Assert.All(inner.MarkCalls.Values, calls => Assert.Equal(2, calls));
+        Assert.Equal(5, (await Counts())[OrderStatus.New]);
+        Assert.Empty(await Storage.OrderBuffer.GetWithoutTaskAsync("shop", 10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PollAsync_ManyPagesFetchedAhead_EveryOrderBufferedTaskedAndMarkedOnce()
+    {
+        var source = new ScriptedOrderSource();
+        for (var i = 0; i < 95; i++)
+        {
+            source.Add($"O{i:D3}", Time.GetUtcNow().AddMinutes(-30).AddSeconds(i));
+        }
+
+        var result = await Pipeline(source, new OrderIntakeOptions { PageSize = 10, PrefetchPages = 4 }).PollAsync(OrderPartition.All, CancellationToken.None);
+
+        Assert.Equal((IntakeOutcome.Completed, 10, 95, 95, 95), (result.Outcome, result.Pages, result.Inserted, result.Marked, result.TasksCreated));
+        Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 100, CancellationToken.None));
+        Assert.Empty(await Storage.OrderBuffer.GetWithoutTaskAsync("shop", 100, CancellationToken.None));
+        Assert.All(source.MarkCalls.Values, calls => Assert.Equal(1, calls));
+        Assert.Equal(95, source.MarkCalls.Count);
     }
 
     [Fact]
@@ -252,6 +335,28 @@ public sealed class OrderIntakePipelineTests : SqliteStorageTest
 
         Assert.Throws<ValidationException>(() => Pipeline(source, new OrderIntakeOptions { PageSize = 0 }));
         Assert.Throws<ValidationException>(() => Pipeline(source, new OrderIntakeOptions { Partitions = [OrderPartition.All, OrderPartition.All] }));
+    }
+
+    /// <summary>Marks at the inner source, then stops the poll (as a process stopping right after the source answered).</summary>
+    private sealed class StopAfterMarkSource(IOrderSource inner, CancellationTokenSource stop) : IOrderSource
+    {
+        public bool Enabled { get; set; } = true;
+
+        public string Name => inner.Name;
+
+        public Task<OrderPage> FetchAsync(OrderQuery query, CancellationToken cancellationToken) => inner.FetchAsync(query, cancellationToken);
+
+        public async Task<MarkReceivedResult> MarkReceivedAsync(IReadOnlyList<string> orderIds, CancellationToken cancellationToken)
+        {
+            var result = await inner.MarkReceivedAsync(orderIds, cancellationToken);
+            if (Enabled)
+            {
+                await stop.CancelAsync();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            return result;
+        }
     }
 
     private sealed class EvenOddRouter : IFlowRouter
