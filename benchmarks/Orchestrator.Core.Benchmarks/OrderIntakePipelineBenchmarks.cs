@@ -10,8 +10,9 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Orders per second through the intake pipeline (buffer, mark at the source, route, create the task; job lock and watermark
-/// included) on SQLite and PostgreSQL, against a raw batched INSERT of the same rows into the same <c>order_buffer</c> table
-/// with its indexes, in one transaction, under a fresh source name (the baseline: the cost of storing the rows at all). With <see cref="DuplicateShare"/> = 0.5 half of each batch was already buffered, as after an overlapping poll.
+/// included) on SQLite and PostgreSQL, against a raw batched INSERT of the same rows (with their flow, as the pipeline stores
+/// them) into the same <c>order_buffer</c> table with its indexes, in one transaction, on the same database with the same
+/// durability settings, under a fresh source name (the baseline: the cost of storing the rows at all). With <see cref="DuplicateShare"/> = 0.5 half of each batch was already buffered, as after an overlapping poll.
 /// PostgreSQL runs when <c>ORCHESTRATOR_BENCH_POSTGRES</c> (or <c>ORCHESTRATOR_TEST_POSTGRES</c>) names a server.
 /// </summary>
 [MemoryDiagnoser]
@@ -126,7 +127,7 @@ public class OrderIntakePipelineBenchmarks
             await using var transaction = (SqliteTransaction)await _sqliteRaw.BeginTransactionAsync();
             await using var command = _sqliteRaw.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "INSERT INTO order_buffer (source, order_id, created_at, changed_at, source_status, warehouse_id, lines, status, attempts, received_at, updated_at) VALUES ($s, $o, $c, $u, $st, $w, $l, 'NEW', 0, $r, $r)";
+            command.CommandText = "INSERT INTO order_buffer (source, order_id, created_at, changed_at, source_status, warehouse_id, lines, status, flow, attempts, received_at, task_created_at, updated_at) VALUES ($s, $o, $c, $u, $st, $w, $l, 'NEW', $f, 0, $r, $r, $r)";
             var s = command.Parameters.Add("$s", SqliteType.Text);
             var o = command.Parameters.Add("$o", SqliteType.Text);
             var c = command.Parameters.Add("$c", SqliteType.Integer);
@@ -134,6 +135,7 @@ public class OrderIntakePipelineBenchmarks
             var st = command.Parameters.Add("$st", SqliteType.Text);
             var w = command.Parameters.Add("$w", SqliteType.Text);
             var l = command.Parameters.Add("$l", SqliteType.Text);
+            var f = command.Parameters.Add("$f", SqliteType.Text);
             command.Parameters.AddWithValue("$r", T0.UtcTicks);
             command.Prepare();
             foreach (var order in _orders)
@@ -145,6 +147,7 @@ public class OrderIntakePipelineBenchmarks
                 st.Value = order.Status;
                 w.Value = order.WarehouseId;
                 l.Value = $"[{{\"skuCode\":\"{order.Lines[0].SkuCode}\",\"quantity\":{order.Lines[0].Quantity}}}]";
+                f.Value = order.WarehouseId == "WH1" ? "A" : "B";
                 await command.ExecuteNonQueryAsync();
             }
 
@@ -154,8 +157,8 @@ public class OrderIntakePipelineBenchmarks
 
         // PostgreSQL: one multi-row INSERT from arrays (unnest), the usual fastest plain-SQL batch.
         await using var insert = _postgresRaw!.CreateCommand(
-            "INSERT INTO order_buffer (source, order_id, created_at, changed_at, source_status, warehouse_id, lines, status, attempts, received_at, updated_at) " +
-            "SELECT @source, o, c, u, 'PAID', w, l, 'NEW', 0, @received, @received FROM unnest(@o, @c, @u, @w, @l) AS t(o, c, u, w, l)");
+            "INSERT INTO order_buffer (source, order_id, created_at, changed_at, source_status, warehouse_id, lines, status, flow, attempts, received_at, task_created_at, updated_at) " +
+            "SELECT @source, o, c, u, 'PAID', w, l, 'NEW', f, 0, @received, @received, @received FROM unnest(@o, @c, @u, @w, @l, @f) AS t(o, c, u, w, l, f)");
         insert.Parameters.AddWithValue("source", "raw-" + _sourceName);
         insert.Parameters.AddWithValue("received", T0.UtcTicks);
         insert.Parameters.AddWithValue("o", _orders.Select(x => x.OrderId).ToArray());
@@ -163,6 +166,7 @@ public class OrderIntakePipelineBenchmarks
         insert.Parameters.AddWithValue("u", _orders.Select(x => x.ChangedAt.UtcTicks).ToArray());
         insert.Parameters.AddWithValue("w", _orders.Select(x => x.WarehouseId!).ToArray());
         insert.Parameters.AddWithValue("l", _orders.Select(x => $"[{{\"skuCode\":\"{x.Lines[0].SkuCode}\",\"quantity\":{x.Lines[0].Quantity}}}]").ToArray());
+        insert.Parameters.AddWithValue("f", _orders.Select(x => x.WarehouseId == "WH1" ? "A" : "B").ToArray());
         return await insert.ExecuteNonQueryAsync();
     }
 

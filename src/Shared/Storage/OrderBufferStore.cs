@@ -198,8 +198,26 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
 
     private static async Task<bool[]> InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, List<OrderToBuffer> rows, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        // An embedded engine: one prepared statement rebound per row costs no round trip and no statement parsing.
+        // An embedded engine: one prepared statement rebound per row costs no round trip and no statement parsing. Orders already
+        // buffered (an overlapping poll) are found first with one probe per source and never serialized nor sent, so a
+        // duplicate costs an index lookup instead of a rejected insert; the write lock is held, so the probe cannot go stale,
+        // and ON CONFLICT still guards the key.
         var result = new bool[rows.Count];
+        var existing = new HashSet<(string, string)>();
+        foreach (var group in rows.GroupBy(r => r.Order.Source, StringComparer.Ordinal))
+        {
+            var probe = Sql.Command(connection, transaction, "SELECT order_id FROM order_buffer WHERE source = @source AND order_id IN (SELECT value FROM json_each(@ids))");
+            await using (probe.ConfigureAwait(false))
+            {
+                probe.Add("@source", group.Key);
+                probe.Add("@ids", JsonSerializer.Serialize(group.Select(r => r.Order.OrderId), Json));
+                foreach (var id in await probe.ListAsync(r => r.GetString(0), cancellationToken).ConfigureAwait(false))
+                {
+                    existing.Add((group.Key, id));
+                }
+            }
+        }
+
         var command = Sql.Command(
             connection,
             transaction,
@@ -227,6 +245,11 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             {
                 var row = rows[i];
                 var order = row.Order;
+                if (existing.Contains((order.Source, order.OrderId)))
+                {
+                    continue;
+                }
+
                 source.Value = order.Source;
                 orderId.Value = order.OrderId;
                 createdAt.Value = order.CreatedAt.UtcTicks;
