@@ -10,8 +10,8 @@ namespace Orchestrator.Intake;
 
 /// <summary>
 /// Takes each order of a source exactly once (seed 000, Order Polling): for each partition it reads the orders changed since
-/// the watermark, page by page, buffers them idempotently by (source, order id), marks them received at the source, routes
-/// each to flow A or B and creates its task.
+/// the watermark, page by page, routes each to flow A or B, buffers it idempotently by (source, order id) together with its
+/// task, and then marks it received at the source.
 /// </summary>
 /// <remarks>
 /// <para><b>One poller per partition</b>: a poll holds the partition's job lock (a lease with a fencing token) and renews it
@@ -21,8 +21,9 @@ namespace Orchestrator.Intake;
 /// only after every page of the window is durably buffered; a page that fails leaves it where it was.</para>
 /// <para><b>Nothing lost</b>: a crash after buffering and before marking or task creation is repaired at the start of the
 /// next poll. An order with an id but invalid lines is buffered as FAILED, held for a person, never dropped.</para>
-/// <para>Fetching, buffering and task creation run as a bounded pipeline (<see cref="Channel"/>) so a slow store holds the
-/// source back instead of filling memory.</para>
+/// <para><b>One durable write per step</b>: the pages fetched so far are buffered, with their tasks, in one transaction that
+/// also records the marks the source confirmed since the previous write. Fetching, buffering and marking run as a bounded
+/// pipeline (<see cref="Channel"/>) so a slow store holds the source back instead of filling memory.</para>
 /// </remarks>
 public sealed class OrderIntakePipeline
 {
