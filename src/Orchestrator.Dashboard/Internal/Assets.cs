@@ -48,7 +48,7 @@ internal static class Assets
               if (Object.prototype.hasOwnProperty.call(data.live, key)) {
                 var v = data.live[key];
                 if (el.textContent !== v.text) { el.textContent = v.text; }
-                if (v.css !== undefined && el.className !== v.css) { el.className = v.css; }
+                if (v.css && el.className !== v.css) { el.className = v.css; }
               }
             });
             var newKeys = Object.keys(data.live).some(function (k) { return !seen[k]; });

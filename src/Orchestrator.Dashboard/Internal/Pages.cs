@@ -161,7 +161,7 @@ internal static class Pages
                 }
                 else
                 {
-                    w.Add($"<td colspan=\"4\" class=\"muted\">running</td>");
+                    w.Add($"<td colspan=\"4\" class=\"muted\">{(run.State is SyncRunState.Error or SyncRunState.Completed ? "no KPIs: the run ended early" : "running")}</td>");
                 }
 
                 w.Add($"<td class=\"small\">{StageText(run)}</td></tr>");
@@ -347,7 +347,7 @@ internal static class Pages
         var w = new HtmlWriter();
         w.Add($"<h1>Discrepancy report</h1><section class=\"card\"><form class=\"filters\" method=\"get\" action=\"{r.Base}/discrepancies\">");
         w.Add($"<label>Warehouse<input name=\"warehouse\" value=\"{f.WarehouseId}\"></label><label>SKU<input name=\"sku\" value=\"{f.SkuCode}\"></label>");
-        w.Add($"<label>From (UTC day)<input type=\"date\" name=\"from\" value=\"{f.FromText}\"></label><label>To (UTC day)<input type=\"date\" name=\"to\" value=\"{f.ToText}\"></label>");
+        w.Add($"<label>From (UTC day)<input type=\"date\" name=\"from\" value=\"{f.FirstDay:yyyy-MM-dd}\"></label><label>To (UTC day)<input type=\"date\" name=\"to\" value=\"{f.LastDay:yyyy-MM-dd}\"></label>");
         w.Add($"<label>Status<select name=\"status\"><option value=\"\">any</option>");
         foreach (var s in Enum.GetValues<DiscrepancyStatus>())
         {
