@@ -11,7 +11,7 @@ using Orchestrator.Storage.Sqlite;
 // SQLite file: `dotnet run --project samples/Orchestrator.Samples.Web`, then open http://127.0.0.1:5080/orchestrator/.
 var builder = WebApplication.CreateBuilder(args);
 var sample = builder.Configuration.GetSection("Sample");
-var dataFolder = Path.GetFullPath(sample["DataFolder"] ?? "data");
+var dataFolder = Path.GetFullPath(Path.Combine(builder.Environment.ContentRootPath, sample["DataFolder"] ?? "data"));
 var skuCount = sample.GetValue("Skus", 2000);
 var drift = sample.GetValue("Drift", 0.02);
 var seed = sample.GetValue("Seed", 7);

@@ -80,7 +80,7 @@ public sealed class DashboardTestApp : IAsyncDisposable
     }
 
     /// <summary>Registers what a host registers: the stores, the event sink, the triggers (optional) and the dashboard.</summary>
-    public void ConfigureServices(IServiceCollection services)
+    public void ConfigureServices(IServiceCollection services, Action<DashboardOptions>? configure = null)
     {
         services.AddSingleton<IDiscrepancyLogStore>(Storage.DiscrepancyLog);
         services.AddSingleton<ISyncRunStore>(Storage.SyncRuns);
@@ -101,6 +101,7 @@ public sealed class DashboardTestApp : IAsyncDisposable
             o.ApiKeys[User] = ApiKey;
             o.EventSigningSecret = Secret;
             o.RefreshInterval = TimeSpan.FromSeconds(1);
+            configure?.Invoke(o);
         });
     }
 
@@ -155,7 +156,7 @@ public sealed class DashboardTestApp : IAsyncDisposable
                 .ConfigureLogging(l => l.ClearProviders())
                 .ConfigureWebHost(web => web
                     .UseContentRoot(AppContext.BaseDirectory)
-                    .ConfigureServices(app.ConfigureServices)
+                    .ConfigureServices(s => app.ConfigureServices(s))
                     .Configure(ConfigureApp));
 
         protected override void ConfigureWebHost(IWebHostBuilder builder) => builder.UseContentRoot(AppContext.BaseDirectory);
