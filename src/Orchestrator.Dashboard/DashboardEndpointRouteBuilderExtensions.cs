@@ -151,6 +151,8 @@ public static class DashboardEndpointRouteBuilderExtensions
                 firstDay = m.FirstDay,
                 lastDay = m.LastDay,
                 discrepancies = m.Warehouses?.Select(w => new { warehouseId = w.WarehouseId, byType = w.ByType, total = w.Total }),
+                channelRun = m.ChannelRun?.RunId,
+                channels = m.ChannelCounts,
                 runs = m.Runs?.Select(run => new { run.RunId, run.Workflow, run.Trigger, run.State, run.StartedAt, run.CompletedAt, run.Error, run.Kpis, breaches = run.Kpis?.Evaluate(r.Thresholds) }),
                 pendingSync = m.Queue,
                 deadLettered = m.DeadLetters?.Select(d => new { d.Id, d.Item.Target, d.Item.Kind, d.Item.CoalescingKey, d.Attempts, d.LastError, d.UpdatedAt }),
@@ -222,8 +224,9 @@ public static class DashboardEndpointRouteBuilderExtensions
             return Html(Pages.Layout(r, "Run not found", "overview", w), StatusCodes.Status404NotFound);
         }
 
+        var counts = await store.CountItemsAsync(runId, ctx.RequestAborted).ConfigureAwait(false);
         var items = await store.GetItemsAsync(runId, offset, r.Options.PageSize, ctx.RequestAborted).ConfigureAwait(false);
-        return Html(Pages.RunDetail(r, run, items, offset, r.Options.PageSize));
+        return Html(Pages.RunDetail(r, run, counts, items, offset, r.Options.PageSize));
     }
 
     private static async Task<IResult> ResolveAsync(HttpContext ctx, long id)

@@ -62,6 +62,13 @@ public sealed class BrowserTests
         await Expect(page.Locator("[data-live='run.run-bad.accuracy']")).ToHaveClassAsync("num kpi-bad");
         await Expect(page.Locator("[data-live='run.run-bad.duration']")).ToHaveTextAsync("4 min 00 s");
         await Expect(page.Locator("[data-live='run.run-error.state']")).ToHaveTextAsync("Error");
+        var channels = await app.Storage.SyncRuns.CountItemsAsync("run-bad", Ct);
+        foreach (var c in channels)
+        {
+            await Expect(page.Locator($"[data-live='chan.{c.Channel}.{c.Status}']")).ToHaveTextAsync(N(c.Count));
+        }
+
+        Assert.Equal(3, channels.Sum(c => c.Count));
 
         // The figures update without a reload: a new detection in WH1 shows within a few polls.
         await app.Storage.DiscrepancyLog.AppendAsync([new StockDiscrepancy("tx-live", DiscrepancyType.Quantity, "SKU-L", "WH1", 1, 3, DateTimeOffset.UtcNow)], Ct);

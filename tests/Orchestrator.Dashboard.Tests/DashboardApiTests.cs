@@ -40,6 +40,10 @@ public sealed class DashboardApiTests
         Assert.Equal("num kpi-bad", live.GetProperty("run.run-bad.stockout").GetProperty("css").GetString());
         Assert.Equal("num kpi-bad", live.GetProperty("run.run-bad.api").GetProperty("css").GetString());
         Assert.Equal("Error", Live("run.run-error.state"));
+        Assert.Equal("run-bad", json.RootElement.GetProperty("channelRun").GetString());
+        Assert.Equal("1", Live("chan.coupang.Failed"));
+        Assert.Equal("1", Live("chan.coupang.Succeeded"));
+        Assert.Equal("1", Live("chan.naver.Succeeded"));
         Assert.Equal(4, json.RootElement.GetProperty("runs")[1].GetProperty("breaches").GetArrayLength());
     }
 

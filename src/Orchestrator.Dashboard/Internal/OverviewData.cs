@@ -23,6 +23,8 @@ internal sealed record OverviewModel(
     DateOnly LastDay,
     IReadOnlyList<WarehouseStats>? Warehouses,
     IReadOnlyList<SyncRun>? Runs,
+    SyncRun? ChannelRun,
+    IReadOnlyList<SyncItemCount>? ChannelCounts,
     IReadOnlyDictionary<PendingSyncState, long>? Queue,
     IReadOnlyList<PendingSyncRecord>? DeadLetters,
     IReadOnlyList<ReconciliationTask>? Tasks,
@@ -42,14 +44,17 @@ internal sealed record OverviewModel(
             warehouses = Aggregate(rows);
         }
 
-        var runs = services.GetService<ISyncRunStore>() is { } runStore ? await runStore.GetRecentAsync(options.RecentRuns, ct).ConfigureAwait(false) : null;
+        var runStore = services.GetService<ISyncRunStore>();
+        var runs = runStore is null ? null : await runStore.GetRecentAsync(options.RecentRuns, ct).ConfigureAwait(false);
+        var channelRun = runs?.FirstOrDefault(r => r.State == SyncRunState.Completed && r.Workflow == "WF-INV-001") ?? runs?.FirstOrDefault(r => r.State == SyncRunState.Completed);
+        var channelCounts = channelRun is null ? null : await runStore!.CountItemsAsync(channelRun.RunId, ct).ConfigureAwait(false);
         var pending = services.GetService<IPendingSyncStore>();
         var queue = pending is null ? null : await pending.CountByStateAsync(ct).ConfigureAwait(false);
         var dead = pending is null ? null : await pending.GetDeadLetteredAsync(20, ct).ConfigureAwait(false);
         var tasks = services.GetService<IReconciliationTaskStore>() is { } taskStore ? await taskStore.ListAsync(null, null, 200, ct).ConfigureAwait(false) : null;
         var pauses = services.GetService<IAllocationPauseStore>() is { } pauseStore ? await pauseStore.ListAsync(null, ct).ConfigureAwait(false) : null;
         var orders = services.GetService<IOrderBufferStore>() is { } orderStore ? await orderStore.CountByStatusAsync(null, ct).ConfigureAwait(false) : null;
-        return new OverviewModel(now, firstDay, lastDay, warehouses, runs, queue, dead, tasks, pauses, orders);
+        return new OverviewModel(now, firstDay, lastDay, warehouses, runs, channelRun, channelCounts, queue, dead, tasks, pauses, orders);
     }
 
     public static IReadOnlyList<WarehouseStats> Aggregate(IEnumerable<DiscrepancyDailySummary> rows)
@@ -99,6 +104,11 @@ internal sealed record OverviewModel(
                     live[$"run.{run.RunId}.{cell.Name}"] = new(cell.Text, cell.Css);
                 }
             }
+        }
+
+        foreach (var c in ChannelCounts ?? [])
+        {
+            live[$"chan.{c.Channel}.{c.Status}"] = new(Format.N(c.Count));
         }
 
         foreach (var s in Enum.GetValues<PendingSyncState>())

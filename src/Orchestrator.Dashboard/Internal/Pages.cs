@@ -170,6 +170,12 @@ internal static class Pages
             w.Add($"</tbody></table>");
         }
 
+        if (m.ChannelRun is { } channelRun && m.ChannelCounts is { Count: > 0 } counts)
+        {
+            w.Add($"<h2 style=\"margin-top:16px\" id=\"channels\">By channel, run <a class=\"mono\" href=\"{r.Base}/runs/{Uri.EscapeDataString(channelRun.RunId)}\">{channelRun.RunId}</a></h2>");
+            ChannelTable(w, counts);
+        }
+
         w.Add($"</section><div class=\"grid\">");
 
         // Queue and orders.
@@ -277,13 +283,38 @@ internal static class Pages
         return Layout(r, "Consistency", "overview", w, attrs);
     }
 
+    private static void ChannelTable(HtmlWriter w, IReadOnlyList<SyncItemCount> counts)
+    {
+        var statuses = Enum.GetValues<SyncItemStatus>();
+        w.Add($"<table><thead><tr><th>Channel</th>");
+        foreach (var s in statuses)
+        {
+            w.Add($"<th class=\"num\">{s}</th>");
+        }
+
+        w.Add($"</tr></thead><tbody>");
+        foreach (var channel in counts.Select(c => c.Channel).Distinct(StringComparer.Ordinal))
+        {
+            w.Add($"<tr><td>{channel}</td>");
+            foreach (var s in statuses)
+            {
+                var n = counts.Where(c => c.Channel == channel && c.Status == s).Sum(c => c.Count);
+                w.Add($"<td class=\"num{new Markup(s == SyncItemStatus.Failed && n > 0 ? " kpi-bad" : string.Empty)}\" data-live=\"chan.{channel}.{s}\">{Format.N(n)}</td>");
+            }
+
+            w.Add($"</tr>");
+        }
+
+        w.Add($"</tbody></table>");
+    }
+
     private static string StageText(SyncRun run)
         => run.Stages is null ? string.Empty : string.Join(" · ", run.Stages.Select(s => s.Key + " " + Format.Duration(s.Value)));
 
     private static void NotRegistered(HtmlWriter w, string store)
         => w.Add($"<p class=\"muted\">{store} is not registered in this host.</p>");
 
-    public static string RunDetail(DashboardRequest r, SyncRun run, IReadOnlyList<SyncRunItem> items, int offset, int pageSize)
+    public static string RunDetail(DashboardRequest r, SyncRun run, IReadOnlyList<SyncItemCount> counts, IReadOnlyList<SyncRunItem> items, int offset, int pageSize)
     {
         var w = new HtmlWriter();
         w.Add($"<h1>Sync run <span class=\"mono\">{run.RunId}</span></h1><section class=\"card\"><table><tbody>");
@@ -308,6 +339,12 @@ internal static class Pages
             }
 
             w.Add($"</tbody></table>");
+        }
+
+        if (counts.Count > 0)
+        {
+            w.Add($"<h2 style=\"margin-top:12px\">Items by channel</h2>");
+            ChannelTable(w, counts);
         }
 
         w.Add($"</section><section class=\"card\" id=\"items\"><h2>Items {Format.N(offset + 1)}–{Format.N(offset + items.Count)}</h2>");

@@ -57,6 +57,12 @@ internal static class KnownData
         await storage.SyncRuns.CompleteAsync("run-good", SyncRunState.Completed, new SyncKpis(100, 99, 2, 100, 50, 50, TimeSpan.FromSeconds(40)),
             new Dictionary<string, TimeSpan> { ["Collecting"] = TimeSpan.FromSeconds(20), ["Syncing"] = TimeSpan.FromSeconds(15) }, now.AddMinutes(-19), ct);
         await storage.SyncRuns.StartAsync(new SyncRun("run-bad", "WF-INV-001", "manual", SyncRunState.Collecting, now.AddMinutes(-10), now.AddMinutes(-10)), ct);
+        await storage.SyncRuns.AppendItemsAsync("run-bad",
+        [
+            new SyncRunItem("coupang", "SKU-A", 9, 7, SyncItemStatus.Failed, "push-4", "ERR-INV-002 refused"),
+            new SyncRunItem("coupang", "SKU-B", 4, 5, SyncItemStatus.Succeeded, "push-5"),
+            new SyncRunItem("naver", "SKU-A", 9, 7, SyncItemStatus.Succeeded, "push-6"),
+        ], ct);
         await storage.SyncRuns.CompleteAsync("run-bad", SyncRunState.Completed, new SyncKpis(100, 90, 10, 100, 100, 80, TimeSpan.FromMinutes(4)),
             new Dictionary<string, TimeSpan> { ["Collecting"] = TimeSpan.FromMinutes(3) }, now.AddMinutes(-6), ct);
         await storage.SyncRuns.StartAsync(new SyncRun("run-error", "WF-INV-001", "inventory.received", SyncRunState.Collecting, now.AddMinutes(-5), now.AddMinutes(-5)), ct);
