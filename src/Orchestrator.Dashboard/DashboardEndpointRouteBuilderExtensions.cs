@@ -27,7 +27,7 @@ public static class DashboardEndpointRouteBuilderExtensions
     /// <param name="endpoints">The endpoint route builder (usually the <c>WebApplication</c>).</param>
     /// <param name="prefix">The path the dashboard lives under, starting with <c>/</c>; default <c>/orchestrator</c>.</param>
     /// <returns>The group of the authenticated routes (pages, live figures, actions), for more conventions such as rate limiting.
-    /// The event endpoints (authenticated by their signature), the login page and the static assets are outside it.</returns>
+    /// The event endpoints (authenticated by their signature) and the login page are outside it.</returns>
     /// <remarks>Call <see cref="DashboardServiceCollectionExtensions.AddOrchestratorDashboard"/> first. Map the dashboard once per application.</remarks>
     /// <exception cref="ArgumentException">The prefix does not start with <c>/</c> or ends with <c>/</c>.</exception>
     /// <exception cref="InvalidOperationException">AddOrchestratorDashboard was not called.</exception>
@@ -56,8 +56,6 @@ public static class DashboardEndpointRouteBuilderExtensions
             return await next(context).ConfigureAwait(false);
         });
 
-        root.MapGet("/assets/dashboard.css", () => Results.Text(Assets.Css, "text/css; charset=utf-8")).AllowAnonymous();
-        root.MapGet("/assets/dashboard.js", () => Results.Text(Assets.Script, "text/javascript; charset=utf-8")).AllowAnonymous();
         foreach (var (name, type) in EventEndpoints.Routes)
         {
             root.MapPost("/events/" + name, (Delegate)((HttpContext ctx) => EventEndpoints.HandleAsync(ctx, name, type))).AllowAnonymous().WithName("OrchestratorEvent:" + name);
@@ -76,6 +74,8 @@ public static class DashboardEndpointRouteBuilderExtensions
             app.MapPost("/logout", (Delegate)LogoutAsync);
         }
 
+        app.MapGet("/assets/dashboard.css", () => Results.Text(Assets.Css, "text/css; charset=utf-8"));
+        app.MapGet("/assets/dashboard.js", () => Results.Text(Assets.Script, "text/javascript; charset=utf-8"));
         app.MapGet("/", (Delegate)OverviewAsync);
         app.MapGet("/api/overview", (Delegate)OverviewJsonAsync);
         app.MapGet("/discrepancies", (Delegate)ReportAsync);

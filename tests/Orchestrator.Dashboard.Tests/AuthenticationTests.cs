@@ -16,6 +16,8 @@ public sealed class AuthenticationTests
         { "GET", "/orchestrator/discrepancies" },
         { "GET", "/orchestrator/discrepancies.csv" },
         { "GET", "/orchestrator/runs/run-good" },
+        { "GET", "/orchestrator/assets/dashboard.css" },
+        { "GET", "/orchestrator/assets/dashboard.js" },
         { "POST", "/orchestrator/discrepancies/1/resolve" },
         { "POST", "/orchestrator/tasks/1/count" },
         { "POST", "/orchestrator/pauses/resume" },

@@ -63,7 +63,7 @@ internal static class Pages
     {
         var w = new HtmlWriter();
         w.Add($"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        w.Add($"<title>Log in · Orchestrator</title><link rel=\"stylesheet\" href=\"{r.Base}/assets/dashboard.css\"></head><body><main>");
+        w.Add($"<title>Log in · Orchestrator</title><style>{new Markup(Assets.Css)}</style></head><body><main>");
         w.Add($"<section class=\"card login\"><h1>Orchestrator dashboard</h1>");
         if (failed)
         {
