@@ -35,6 +35,11 @@ public sealed class OrchestratorHostingOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan ErrorBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Gets or sets how long a requested run waits before trying again when another instance holds the job's lock.</summary>
+    /// <value>Default 5 seconds; 100 ms to 10 minutes.</value>
+    [Range(typeof(TimeSpan), "00:00:00.1", "00:10:00")]
+    public TimeSpan LockRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Gets or sets the WF-INV-001 channel sync schedule.</summary>
     /// <value>Default every 10 minutes in Asia/Seoul (<c>*/10 * * * *</c>).</value>
     [Required]

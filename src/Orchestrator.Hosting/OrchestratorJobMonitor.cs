@@ -32,7 +32,7 @@ public sealed class OrchestratorJobMonitor
     {
         lock (_lock)
         {
-            var current = _jobs.GetValueOrDefault(name) ?? new OrchestratorJobStatus(name, OrchestratorJobState.Starting, null, null, null, null, null, null, 0, 0);
+            var current = _jobs.GetValueOrDefault(name) ?? new OrchestratorJobStatus(name, OrchestratorJobState.Starting, null, null, null, null, null, null, 0, 0, 0);
             _jobs[name] = change(current);
         }
     }
@@ -81,6 +81,7 @@ public enum OrchestratorRunOutcome
 /// <param name="LastError">Why the last failed run failed.</param>
 /// <param name="Runs">Runs done here (not skipped).</param>
 /// <param name="Failures">Failed runs here.</param>
+/// <param name="Skips">Runs skipped here because another instance held the lock or had run the schedule tick.</param>
 public sealed record OrchestratorJobStatus(
     string Name,
     OrchestratorJobState State,
@@ -91,4 +92,5 @@ public sealed record OrchestratorJobStatus(
     OrchestratorRunOutcome? LastOutcome,
     string? LastError,
     long Runs,
-    long Failures);
+    long Failures,
+    long Skips);

@@ -73,9 +73,12 @@ public static class PostgreSqlOrchestratorBuilderExtensions
     }
 
     /// <summary>Opens the storage once: at host start, or on first use before it.</summary>
-    private sealed class StorageHost(IOptions<PostgreSqlStorageOptions> options, TimeProvider? time, ILoggerFactory? loggerFactory) : IOrchestratorStartupTask, IAsyncDisposable
+    private sealed class StorageHost(IOptions<PostgreSqlStorageOptions> options, TimeProvider? time, ILoggerFactory? loggerFactory) : IOrchestratorStartupTask, IAsyncDisposable, IDisposable
     {
         private readonly Lock _lock = new();
+        /// <summary>For a container disposed synchronously (<c>using var host</c>).</summary>
+        public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
         private Task<PostgreSqlOrchestratorStorage>? _open;
 
         public PostgreSqlOrchestratorStorage Storage

@@ -245,6 +245,29 @@ public sealed class ChannelSyncWorkflow
             Log.SyncFailed(_logger, ex, runId);
             return await FailAsync(run, $"{ex.GetType().Name}: {ex.Message}", started).ConfigureAwait(false);
         }
+        catch (OperationCanceledException)
+        {
+            // Cancelled (the host is stopping, or its lease was lost): record where it stopped, then let the caller see the cancellation.
+            // What was pushed is recorded as pushed; failed pushes were queued before anything else happened.
+            await RecordCancelledAsync(run, started).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task RecordCancelledAsync(RunState run, long started)
+    {
+        try
+        {
+            var kpis = new SyncKpis(0, 0, 0, 0, run.Calls, run.CallsSucceeded, _time.GetElapsedTime(started));
+            await _stores.SyncRuns.AppendItemsAsync(run.RunId, run.Items, CancellationToken.None).ConfigureAwait(false);
+            await _stores.SyncRuns.SetStateAsync(run.RunId, SyncRunState.Error, _time.GetUtcNow(), $"cancelled in {run.State}", CancellationToken.None).ConfigureAwait(false);
+            await _stores.SyncRuns.CompleteAsync(run.RunId, SyncRunState.Error, kpis, run.Stages, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            RecordKpis(kpis, "cancelled");
+        }
+        catch (Exception ex)
+        {
+            Log.SyncFailed(_logger, ex, run.RunId);
+        }
     }
 
     private async Task<StockSnapshot?> CollectWarehouseAsync(RunState run, List<int>? subset, CancellationToken cancellationToken)

@@ -33,6 +33,7 @@ internal sealed class JobRunner(IJobLockStore locks, OrchestratorHostingOptions 
         if (lease is null)
         {
             Log.LockBusy(logger, job, lockName);
+            Record(job, OrchestratorRunOutcome.Skipped, null, started: null);
             return OrchestratorRunOutcome.Skipped;
         }
 
@@ -103,11 +104,12 @@ internal sealed class JobRunner(IJobLockStore locks, OrchestratorHostingOptions 
     private void Record(string job, OrchestratorRunOutcome outcome, string? error, DateTimeOffset? started) => monitor.Update(job, s => s with
     {
         State = OrchestratorJobState.Waiting,
-        LastOutcome = outcome,
+        LastOutcome = outcome is OrchestratorRunOutcome.Skipped ? s.LastOutcome : outcome,
         LastError = outcome is OrchestratorRunOutcome.Succeeded ? null : error,
         LastSucceededAt = outcome is OrchestratorRunOutcome.Succeeded ? started : s.LastSucceededAt,
-        Runs = started is null ? s.Runs : s.Runs + 1,
+        Runs = started is null || outcome is OrchestratorRunOutcome.Skipped ? s.Runs : s.Runs + 1,
         Failures = outcome is OrchestratorRunOutcome.Failed ? s.Failures + 1 : s.Failures,
+        Skips = outcome is OrchestratorRunOutcome.Skipped ? s.Skips + 1 : s.Skips,
     });
 
     private async Task RenewLoopAsync(LeaseHolder holder, Action lost, CancellationToken cancellationToken)

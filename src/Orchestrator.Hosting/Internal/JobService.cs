@@ -58,7 +58,22 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
             }
 
             Log.RunStarting(Logger, Job, request.Trigger, request.SkuCodes is null ? string.Empty : $", {request.SkuCodes.Count} SKUs");
-            last = await runner.RunAsync(Job, lockName, (lease, ct) => RunTickAsync(request, lease, ct), stoppingToken).ConfigureAwait(false);
+            var outcome = await runner.RunAsync(Job, lockName, (lease, ct) => RunTickAsync(request, lease, ct), stoppingToken).ConfigureAwait(false);
+            if (outcome == OrchestratorRunOutcome.Skipped && request.Tick is null && Requests is { } requests)
+            {
+                // Another instance holds the lock: a requested run is not dropped but asked again after a pause.
+                requests.Add(request.Trigger, request.SkuCodes);
+                try
+                {
+                    await Task.Delay(Runtime.Options.LockRetryDelay, clock, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            last = outcome == OrchestratorRunOutcome.Skipped ? last : outcome;
         }
 
         Runtime.Monitor.Update(Job, s => s with { State = OrchestratorJobState.Stopped, NextRunAt = null });
@@ -92,7 +107,8 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
         var signal = Requests?.WaitAsync() ?? Task.Delay(Timeout.Infinite, waitCts.Token);
         var first = await Task.WhenAny(timer, signal).ConfigureAwait(false);
         await waitCts.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(timer, signal).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        // Observe the cancelled delay (a request signal never faults and needs no waiting).
+        await timer.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
         if (stoppingToken.IsCancellationRequested)
         {
             return null;
