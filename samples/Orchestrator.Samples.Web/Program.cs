@@ -16,6 +16,8 @@ var skuCount = sample.GetValue("Skus", 2000);
 var drift = sample.GetValue("Drift", 0.02);
 var seed = sample.GetValue("Seed", 7);
 var warehouse = sample["Warehouse"] ?? "WH1";
+var rps = sample.GetValue("RequestsPerSecond", 400d);     // the sandbox's limit, raised from the real ones so the demo is quick
+var adapterRate = rps * 0.8;                             // adapters keep below it
 const string Prefix = "SKU-";
 Directory.CreateDirectory(dataFolder);
 
@@ -24,6 +26,8 @@ var sandboxOptions = new SandboxOptions();
 sandboxOptions.Coupang.ListingCount = sandboxOptions.Naver.ListingCount = sandboxOptions.Cafe24.ListingCount = skuCount;
 sandboxOptions.Coupang.SkuPrefix = sandboxOptions.Naver.SkuPrefix = sandboxOptions.Cafe24.SkuPrefix = Prefix;
 sandboxOptions.Coupang.Seed = sandboxOptions.Naver.Seed = sandboxOptions.Cafe24.Seed = seed;
+sandboxOptions.Coupang.RequestsPerSecond = sandboxOptions.Naver.RequestsPerSecond = sandboxOptions.Cafe24.DrainPerSecond = rps;
+sandboxOptions.Coupang.Burst = sandboxOptions.Naver.Burst = sandboxOptions.Cafe24.BucketSize = (int)rps;
 await using var sandbox = await SandboxServer.StartAsync(sandboxOptions);
 var items = SandboxCatalog.Generate(skuCount, seed, Prefix);
 var random = new Random(seed);
@@ -46,9 +50,9 @@ builder.Services.AddSingleton<ICafe24TokenStore>(cafe24Tokens);
 builder.Services.AddOrchestrator(o => o
     .UseSqlite(s => s.ConnectionString = $"Data Source={Path.Combine(dataFolder, "orchestrator.db")}")
     .AddWes(w => { w.BaseAddress = sandbox.Wes.BaseAddress; w.ApiKey = sandbox.Wes.ApiKey; })
-    .AddCoupang("coupang", c => { c.BaseAddress = sandbox.Coupang.BaseAddress; c.VendorId = sandbox.Coupang.VendorId; c.AccessKey = sandbox.Coupang.AccessKey; c.SecretKey = sandbox.Coupang.SecretKey; })
-    .AddNaver("naver", n => { n.BaseAddress = sandbox.Naver.BaseAddress; n.ClientId = sandbox.Naver.ClientId; n.ClientSecret = sandbox.Naver.ClientSecret; })
-    .AddCafe24("cafe24", c => { c.BaseAddress = sandbox.Cafe24.BaseAddress; c.MallId = sandbox.Cafe24.MallId; c.ClientId = sandbox.Cafe24.ClientId; c.ClientSecret = sandbox.Cafe24.ClientSecret; })
+    .AddCoupang("coupang", c => { c.BaseAddress = sandbox.Coupang.BaseAddress; c.VendorId = sandbox.Coupang.VendorId; c.AccessKey = sandbox.Coupang.AccessKey; c.SecretKey = sandbox.Coupang.SecretKey; Rate(c); })
+    .AddNaver("naver", n => { n.BaseAddress = sandbox.Naver.BaseAddress; n.ClientId = sandbox.Naver.ClientId; n.ClientSecret = sandbox.Naver.ClientSecret; n.RequestsPerSecond = adapterRate; n.Burst = Math.Max(1, (int)(adapterRate / 10)); n.MaxConcurrency = 16; })
+    .AddCafe24("cafe24", c => { c.BaseAddress = sandbox.Cafe24.BaseAddress; c.MallId = sandbox.Cafe24.MallId; c.ClientId = sandbox.Cafe24.ClientId; c.ClientSecret = sandbox.Cafe24.ClientSecret; c.RequestsPerSecond = adapterRate; c.Burst = Math.Max(1, (int)(adapterRate / 10)); c.MaxConcurrency = 16; })
     .UseListings((_, _) => ValueTask.FromResult(Listings()), TimeSpan.FromHours(1))
     .Configure(h =>
     {
@@ -122,6 +126,13 @@ ListingCatalog Listings()
     }
 
     return new ListingCatalog(catalog, [coupang, naver, cafe24], "sandbox");
+}
+
+void Rate(Orchestrator.Channels.Coupang.CoupangChannelOptions c)
+{
+    c.RequestsPerSecond = adapterRate;
+    c.Burst = Math.Max(1, (int)(adapterRate / 10));
+    c.MaxConcurrency = 16;
 }
 
 // A random secret kept in a file readable by the owner only, created once.
