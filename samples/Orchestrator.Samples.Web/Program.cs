@@ -37,8 +37,9 @@ sandbox.Wes.Seed(warehouse, items.Select(item =>
     return (item.SkuCode, onHand, 0, (string?)$"A-{item.Index % 40:D2}");
 }).ToList());
 var now = DateTimeOffset.UtcNow;
-sandbox.Coupang.AddOrders(50, now.AddMinutes(-30), TimeSpan.FromSeconds(20));
-sandbox.Naver.AddOrders(50, now.AddMinutes(-30), TimeSpan.FromSeconds(20));
+sandbox.Coupang.AddOrders(50, now.AddMinutes(-10), TimeSpan.FromSeconds(5));
+sandbox.Naver.AddOrders(50, now.AddMinutes(-10), TimeSpan.FromSeconds(5));
+sandbox.Cafe24.AddOrders(50, now.AddMinutes(-10), TimeSpan.FromSeconds(5));
 
 // Cafe24 starts from an authorization-code grant; the file store keeps the rotated tokens.
 var cafe24Tokens = new FileCafe24TokenStore(Path.Combine(dataFolder, "cafe24-tokens"));
