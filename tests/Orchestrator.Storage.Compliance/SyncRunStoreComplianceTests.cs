@@ -54,6 +54,29 @@ public abstract class SyncRunStoreComplianceTests : StorageComplianceTests
         Assert.Empty(await Storage.SyncRuns.GetItemsAsync("other", 0, 5, Ct));
     }
 
+    /// <summary>The dashboard shows each channel's outcome of a run without reading every item.</summary>
+    [Fact]
+    public async Task CountItemsAsync_GroupsByChannelAndStatus()
+    {
+        await Storage.SyncRuns.StartAsync(Run("run-1", T0), Ct);
+        await Storage.SyncRuns.StartAsync(Run("run-2", T0), Ct);
+        await Storage.SyncRuns.AppendItemsAsync("run-1",
+        [
+            new SyncRunItem("naver", "A", 1, 2, SyncItemStatus.Succeeded, "t1"),
+            new SyncRunItem("coupang", "A", 1, 2, SyncItemStatus.Failed, "t2", "timeout"),
+            new SyncRunItem("coupang", "B", 1, 2, SyncItemStatus.Succeeded, "t3"),
+            new SyncRunItem("coupang", "C", 1, 2, SyncItemStatus.Succeeded, "t4"),
+        ], Ct);
+        await Storage.SyncRuns.AppendItemsAsync("run-2", [new SyncRunItem("coupang", "A", 1, 2, SyncItemStatus.Skipped, null)], Ct);
+
+        var counts = await Storage.SyncRuns.CountItemsAsync("run-1", Ct);
+
+        Assert.Equal(
+            [new SyncItemCount("coupang", SyncItemStatus.Succeeded, 2), new SyncItemCount("coupang", SyncItemStatus.Failed, 1), new SyncItemCount("naver", SyncItemStatus.Succeeded, 1)],
+            counts);
+        Assert.Empty(await Storage.SyncRuns.CountItemsAsync("missing", Ct));
+    }
+
     /// <summary>The KPIs and stage timings of a finished run (seed 002) must come back exactly, for alerts and reports.</summary>
     [Fact]
     public async Task CompleteAsync_KpisAndStages_RoundTrip()

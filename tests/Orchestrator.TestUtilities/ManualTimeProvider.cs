@@ -63,6 +63,18 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Gets the due times of the armed timers, earliest first (to wait until code under test is waiting on the clock).</summary>
+    public IReadOnlyList<DateTimeOffset> PendingDueTimes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _timers.Where(t => t.DueAt is not null).Select(t => t.DueAt!.Value).Order()];
+            }
+        }
+    }
+
     /// <summary>Sets the clock to a later time.</summary>
     public void SetUtcNow(DateTimeOffset value) => Advance(value - GetUtcNow());
 

@@ -58,7 +58,19 @@ public interface ISyncRunStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The items.</returns>
     Task<IReadOnlyList<SyncRunItem>> GetItemsAsync(string runId, int offset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Counts a run's items by channel and status (the dashboard's per-channel outcome of a run).</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>One row per channel and status that has items, ordered by channel then status; empty for an unknown run.</returns>
+    Task<IReadOnlyList<SyncItemCount>> CountItemsAsync(string runId, CancellationToken cancellationToken);
 }
+
+/// <summary>Counts a run's items of one channel and status.</summary>
+/// <param name="Channel">The channel instance name.</param>
+/// <param name="Status">The status.</param>
+/// <param name="Count">How many items.</param>
+public sealed record SyncItemCount(string Channel, SyncItemStatus Status, long Count);
 
 /// <summary>Names the states of a run (seed 002 state diagram).</summary>
 public enum SyncRunState

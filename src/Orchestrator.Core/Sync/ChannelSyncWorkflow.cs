@@ -126,9 +126,35 @@ public sealed class ChannelSyncWorkflow
     /// <param name="trigger">What started it: <c>schedule</c>, an event name, or <c>manual</c>.</param>
     /// <param name="cancellationToken">Cancels the run; its state stays as last recorded.</param>
     /// <returns>What the run did. A failure is reported, not thrown.</returns>
-    public async Task<ChannelSyncResult> RunAsync(string trigger, CancellationToken cancellationToken)
+    public Task<ChannelSyncResult> RunAsync(string trigger, CancellationToken cancellationToken) => RunAsync(trigger, null, cancellationToken);
+
+    /// <summary>Runs the workflow once, for the whole catalog or only for some SKUs.</summary>
+    /// <param name="trigger">What started it: <c>schedule</c>, an event name, or <c>manual</c>.</param>
+    /// <param name="skuCodes">Only these SKUs (an event's), or <see langword="null"/> for the whole catalog.</param>
+    /// <param name="cancellationToken">Cancels the run; its state stays as last recorded.</param>
+    /// <returns>What the run did. A failure is reported, not thrown.</returns>
+    /// <remarks>
+    /// <para>A SKU-subset run reads the warehouse for those SKUs only and does not read the channels (their stock reads are whole-catalog
+    /// reads): it pushes each listed SKU's sellable quantity to every channel that lists it, as a decrease or an increase from an unknown
+    /// value, under the same oversell rules (the warehouse read is fresh, so increases go out). SKUs unknown to the catalog are ignored.
+    /// KPI breach alerts are raised by full runs only; level alerts are raised for the subset.</para>
+    /// </remarks>
+    public async Task<ChannelSyncResult> RunAsync(string trigger, IReadOnlyCollection<string>? skuCodes, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(trigger);
+        List<int>? subset = null;
+        if (skuCodes is not null)
+        {
+            subset = [];
+            foreach (var code in skuCodes.Distinct(StringComparer.Ordinal))
+            {
+                if (code is not null && Catalog.TryGetOrdinal(code, out var ordinal))
+                {
+                    subset.Add(ordinal);
+                }
+            }
+        }
+
         using var activity = OrchestratorDiagnostics.ActivitySource.StartActivity("channel-sync");
         var started = _time.GetTimestamp();
         var startedAt = _time.GetUtcNow();
@@ -140,8 +166,8 @@ public sealed class ChannelSyncWorkflow
         {
             // STEP-INV-001: collect, in parallel.
             var stage = _time.GetTimestamp();
-            var warehouseTask = CollectWarehouseAsync(run, cancellationToken);
-            var channelTasks = _channels.Select(c => CollectChannelAsync(c, run, cancellationToken)).ToList();
+            var warehouseTask = CollectWarehouseAsync(run, subset, cancellationToken);
+            var channelTasks = subset is null ? _channels.Select(c => CollectChannelAsync(c, run, cancellationToken)).ToList() : [];
             var channelSnapshots = await Task.WhenAll(channelTasks).ConfigureAwait(false);
             var stock = await warehouseTask.ConfigureAwait(false);
             run.Stage("collect", _time.GetElapsedTime(stage));
@@ -155,9 +181,9 @@ public sealed class ChannelSyncWorkflow
             await SetStateAsync(run, SyncRunState.Analyzing, cancellationToken).ConfigureAwait(false);
             stage = _time.GetTimestamp();
             var paused = await PausedOrdinalsAsync(cancellationToken).ConfigureAwait(false);
-            var rules = _channels.Where(c => collected.Any(s => s.Source == c.Adapter.Name)).Select(c => c.Rule).ToList();
+            var rules = subset is not null ? _channels.Select(c => c.Rule).ToList() : _channels.Where(c => collected.Any(s => s.Source == c.Adapter.Name)).Select(c => c.Rule).ToList();
             var targets = SellableQuantityCalculator.Calculate(stock, rules, paused: paused);
-            var report = _analyzer.Analyze(targets, collected);
+            var report = subset is null ? _analyzer.Analyze(targets, collected) : SubsetReport(subset, stock, targets);
             EnforceSla(run, "analyze", stage, _options.AnalyzeTimeout);
             foreach (var summary in report.Channels)
             {
@@ -177,7 +203,7 @@ public sealed class ChannelSyncWorkflow
             {
                 await SetStateAsync(run, SyncRunState.Syncing, cancellationToken).ConfigureAwait(false);
                 stage = _time.GetTimestamp();
-                pushed = await SyncAsync(run, report, targets, stock, cancellationToken).ConfigureAwait(false);
+                pushed = await SyncAsync(run, report, targets, stock, channelsRead: subset is null, cancellationToken).ConfigureAwait(false);
                 run.Stage("sync", _time.GetElapsedTime(stage));
             }
 
@@ -190,7 +216,7 @@ public sealed class ChannelSyncWorkflow
 
             // Alerts, purchase-order suggestions, KPIs.
             var kpis = Kpis(run, report, pushed, stock, started);
-            foreach (var breach in kpis.Evaluate(_kpiThresholds))
+            foreach (var breach in subset is null ? kpis.Evaluate(_kpiThresholds) : [])
             {
                 run.Alerts.Enqueue(new Alert(AlertKind.KpiBreach, AlertSeverity.High, $"KPI {breach.Kpi} at {breach.Value:0.###}",
                     $"Run {runId}: {breach.Kpi} is {breach.Value:0.###}, past its alert threshold {breach.Threshold:0.###}.", _time.GetUtcNow(),
@@ -219,16 +245,40 @@ public sealed class ChannelSyncWorkflow
             Log.SyncFailed(_logger, ex, runId);
             return await FailAsync(run, $"{ex.GetType().Name}: {ex.Message}", started).ConfigureAwait(false);
         }
+        catch (OperationCanceledException)
+        {
+            // Cancelled (the host is stopping, or its lease was lost): record where it stopped, then let the caller see the cancellation.
+            // What was pushed is recorded as pushed; failed pushes were queued before anything else happened.
+            await RecordCancelledAsync(run, started).ConfigureAwait(false);
+            throw;
+        }
     }
 
-    private async Task<StockSnapshot?> CollectWarehouseAsync(RunState run, CancellationToken cancellationToken)
+    private async Task RecordCancelledAsync(RunState run, long started)
     {
+        try
+        {
+            var kpis = new SyncKpis(0, 0, 0, 0, run.Calls, run.CallsSucceeded, _time.GetElapsedTime(started));
+            await _stores.SyncRuns.AppendItemsAsync(run.RunId, run.Items, CancellationToken.None).ConfigureAwait(false);
+            await _stores.SyncRuns.SetStateAsync(run.RunId, SyncRunState.Error, _time.GetUtcNow(), $"cancelled in {run.State}", CancellationToken.None).ConfigureAwait(false);
+            await _stores.SyncRuns.CompleteAsync(run.RunId, SyncRunState.Error, kpis, run.Stages, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            RecordKpis(kpis, "cancelled");
+        }
+        catch (Exception ex)
+        {
+            Log.SyncFailed(_logger, ex, run.RunId);
+        }
+    }
+
+    private async Task<StockSnapshot?> CollectWarehouseAsync(RunState run, List<int>? subset, CancellationToken cancellationToken)
+    {
+        var request = subset is null ? WesSnapshotRequest.All : new WesSnapshotRequest(subset.Select(Catalog.GetCode).ToList());
         var snapshot = await WithAttemptsAsync(
             "warehouse",
             async ct =>
             {
                 var builder = new StockSnapshotBuilder(Catalog, "wes", StockSourceKind.Warehouse, _options.WarehouseId, _time.GetUtcNow());
-                await _warehouse.ReadSnapshotAsync(builder, WesSnapshotRequest.All, ct).ConfigureAwait(false);
+                await _warehouse.ReadSnapshotAsync(builder, request, ct).ConfigureAwait(false);
                 return builder.Build();
             },
             run,
@@ -318,7 +368,31 @@ public sealed class ChannelSyncWorkflow
         return paused;
     }
 
-    private async Task<int> SyncAsync(RunState run, MismatchReport report, SellableTargets targets, StockSnapshot stock, CancellationToken cancellationToken)
+    /// <summary>The report of a SKU-subset run: every listed subset SKU the warehouse reported, on every channel, with the channel's quantity unknown.</summary>
+    private MismatchReport SubsetReport(List<int> subset, StockSnapshot stock, SellableTargets targets)
+    {
+        var mismatches = new List<Mismatch>();
+        var summaries = new List<ChannelDiffSummary>(_channels.Count);
+        foreach (var channel in _channels)
+        {
+            var name = channel.Adapter.Name;
+            var column = targets.For(name);
+            var before = mismatches.Count;
+            foreach (var ordinal in subset)
+            {
+                if (stock.GetQuantity(ordinal) is not null && channel.Listings.IsListed(ordinal) && (uint)ordinal < (uint)column.Length)
+                {
+                    mismatches.Add(new Mismatch(name, ordinal, null, column[ordinal]));
+                }
+            }
+
+            summaries.Add(new ChannelDiffSummary(name, mismatches.Count - before, mismatches.Count - before));
+        }
+
+        return new MismatchReport(Catalog, _options.WarehouseId, mismatches, summaries, int.MaxValue);
+    }
+
+    private async Task<int> SyncAsync(RunState run, MismatchReport report, SellableTargets targets, StockSnapshot stock, bool channelsRead, CancellationToken cancellationToken)
     {
         var stockIsFresh = _time.GetUtcNow() - stock.TakenAt <= _options.IncreaseFreshness;
         var pushed = 0;
@@ -331,7 +405,7 @@ public sealed class ChannelSyncWorkflow
             {
                 var sku = Catalog.GetCode(mismatch.SkuOrdinal);
                 var explanation = Explain(stock, targets, channel.Rule, mismatch.SkuOrdinal);
-                if (mismatch.IsUnlisted || !channel.Listings.TryGetListing(mismatch.SkuOrdinal, out var listing))
+                if ((channelsRead && mismatch.IsUnlisted) || !channel.Listings.TryGetListing(mismatch.SkuOrdinal, out var listing))
                 {
                     run.Items.Add(new SyncRunItem(name, sku, null, mismatch.TargetQuantity, SyncItemStatus.Skipped, null, "not listed on the channel (ERR-INV-003)", explanation));
                     continue;

@@ -124,6 +124,20 @@ internal sealed class SyncRunStore(RelationalDatabase database) : ISyncRunStore
             cancellationToken);
     }
 
+    public Task<IReadOnlyList<SyncItemCount>> CountItemsAsync(string runId, CancellationToken cancellationToken)
+        => database.ReadAsync<IReadOnlyList<SyncItemCount>>(
+            async connection =>
+            {
+                var command = Sql.Command(connection, null, "SELECT channel, status, COUNT(*) FROM sync_run_items WHERE run_id = @run_id GROUP BY channel, status");
+                await using (command.ConfigureAwait(false))
+                {
+                    command.Add("@run_id", runId);
+                    var rows = await command.ListAsync(r => new SyncItemCount(r.GetString(0), Codes.SyncItemStatusOf(r.GetString(1)), r.Int64(2)), cancellationToken).ConfigureAwait(false);
+                    return [.. rows.OrderBy(c => c.Channel, StringComparer.Ordinal).ThenBy(c => c.Status)];
+                }
+            },
+            cancellationToken);
+
     private Task<int> UpdateAsync(string runId, SyncRunState state, DateTimeOffset at, string? errorMessage, SyncKpis? kpis, IReadOnlyDictionary<string, TimeSpan>? stages, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);

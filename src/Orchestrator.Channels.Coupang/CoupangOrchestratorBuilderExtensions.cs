@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Orchestrator.Channels.Coupang;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds Coupang channels to an orchestrator host (<c>services.AddOrchestrator(b =&gt; b.AddCoupang(…))</c>).</summary>
+public static class CoupangOrchestratorBuilderExtensions
+{
+    /// <summary>Adds a named Coupang channel (see <see cref="CoupangServiceCollectionExtensions.AddCoupangChannel"/>): its stock is synced and its orders taken in.</summary>
+    /// <param name="builder">The orchestrator builder.</param>
+    /// <param name="name">The channel instance name, unique within the host; the listings name the channel by it.</param>
+    /// <param name="configure">Sets the options; validated when the host starts.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="InvalidOperationException">A channel of that name was already added.</exception>
+    public static IOrchestratorBuilder AddCoupang(this IOrchestratorBuilder builder, string name, Action<CoupangChannelOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddCoupangChannel(name, configure);
+        return builder;
+    }
+
+    /// <summary>Adds a named Coupang channel with its options bound from a configuration section (unknown keys are an error); validated when the host starts.</summary>
+    /// <param name="builder">The orchestrator builder.</param>
+    /// <param name="name">The channel instance name, unique within the host.</param>
+    /// <param name="section">The section, for example <c>Orchestrator:Channels:coupang</c>.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">The section is missing or empty.</exception>
+    /// <exception cref="InvalidOperationException">A channel of that name was already added.</exception>
+    public static IOrchestratorBuilder AddCoupang(this IOrchestratorBuilder builder, string name, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        if (!section.Exists())
+        {
+            throw new ArgumentException($"The configuration section '{section.Path}' is missing or empty.", nameof(section));
+        }
+
+        builder.Services.AddCoupangChannel(name, static _ => { });
+        builder.Services.AddOptions<CoupangChannelOptions>(name).Bind(section, o => o.ErrorOnUnknownConfiguration = true);
+        return builder;
+    }
+}

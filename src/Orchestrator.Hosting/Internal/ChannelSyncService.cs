@@ -1,0 +1,95 @@
+using System.Globalization;
+using Orchestrator.Storage;
+
+namespace Orchestrator.Hosting.Internal;
+
+/// <summary>WF-INV-001 on its cron schedule and on triggers (full or SKU-subset runs).</summary>
+internal sealed class ChannelSyncService(OrchestratorRuntime runtime, Workflows workflows)
+    : JobService(runtime, JobNames.ChannelSync, $"{JobNames.ChannelSync}:{runtime.Options.WarehouseId}")
+{
+    private readonly CronSchedule _schedule = CronSchedule.Parse(runtime.Options.ChannelSync.Cron, runtime.Options.ChannelSync.TimeZone);
+
+    protected override RequestQueue? Requests => Runtime.ChannelSyncRequests;
+
+    protected override DateTimeOffset? NextRun(DateTimeOffset now, OrchestratorRunOutcome? last) => _schedule.GetNextOccurrence(now);
+
+    protected override TimeSpan? Period(DateTimeOffset now) => JobNames.PeriodOf(_schedule, now);
+
+    protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
+    {
+        var workflow = await workflows.ChannelSyncAsync(cancellationToken).ConfigureAwait(false);
+        var result = await workflow.RunAsync(request.Trigger, request.SkuCodes, cancellationToken).ConfigureAwait(false);
+        var detail = string.Create(CultureInfo.InvariantCulture, $"run {result.RunId} {result.State}, {result.Mismatches?.Mismatches.Count ?? 0} differed, {result.Pushed} pushed, {result.Queued} queued");
+        return result.State == SyncRunState.Completed ? WorkResult.Success(detail) : new WorkResult(OrchestratorRunOutcome.Failed, detail, result.Error);
+    }
+}
+
+/// <summary>Inventory ↔ WES reconciliation on its cron schedule and on triggers; each run also resyncs counted reconciliation tasks.</summary>
+internal sealed class ReconciliationService(OrchestratorRuntime runtime, Workflows workflows)
+    : JobService(runtime, JobNames.Reconciliation, $"{JobNames.Reconciliation}:{runtime.Options.WarehouseId}")
+{
+    private readonly CronSchedule _schedule = CronSchedule.Parse(runtime.Options.Reconciliation.Cron, runtime.Options.Reconciliation.TimeZone);
+
+    protected override RequestQueue? Requests => Runtime.ReconciliationRequests;
+
+    protected override DateTimeOffset? NextRun(DateTimeOffset now, OrchestratorRunOutcome? last) => _schedule.GetNextOccurrence(now);
+
+    protected override TimeSpan? Period(DateTimeOffset now) => JobNames.PeriodOf(_schedule, now);
+
+    protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
+    {
+        var workflow = workflows.Reconciliation();
+        var result = await workflow.RunAsync(request.Trigger, cancellationToken).ConfigureAwait(false);
+        var resynced = await workflow.ResyncCountedTasksAsync(cancellationToken).ConfigureAwait(false);
+        var detail = string.Create(CultureInfo.InvariantCulture, $"run {result.RunId} {result.State}, {result.Discrepancies.Count} discrepancies, {result.Resolved} resolved, full sync scheduled {result.FullSyncScheduled}, {resynced.Count(r => r.Resynced)} counted tasks resynced");
+        return result.State == SyncRunState.Completed ? WorkResult.Success(detail) : new WorkResult(OrchestratorRunOutcome.Failed, detail, result.Error);
+    }
+}
+
+/// <summary>The pending-sync worker: every interval, sends due items until a pass claims less than a batch.</summary>
+internal sealed class PendingSyncService(OrchestratorRuntime runtime, Workflows workflows)
+    : JobService(runtime, JobNames.PendingSync, $"{JobNames.PendingSync}:{runtime.Options.PendingSyncWorker.Target ?? "*"}")
+{
+    protected override bool OncePerTick => false;
+
+    protected override DateTimeOffset? NextRun(DateTimeOffset now, OrchestratorRunOutcome? last) =>
+        now + (last is OrchestratorRunOutcome.Failed ? Max(Runtime.Options.ErrorBackoff, Runtime.Options.PendingSyncInterval) : Runtime.Options.PendingSyncInterval);
+
+    protected override TimeSpan? Period(DateTimeOffset now) => Runtime.Options.PendingSyncInterval;
+
+    protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
+    {
+        var worker = workflows.PendingSyncWorker();
+        int claimed = 0, delivered = 0, deadLettered = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var pass = await worker.RunOnceAsync(cancellationToken).ConfigureAwait(false);
+            claimed += pass.Claimed;
+            delivered += pass.Delivered;
+            deadLettered += pass.DeadLettered;
+            if (pass.Claimed < Runtime.Options.PendingSyncWorker.BatchSize || pass.Delivered + pass.Superseded == 0)
+            {
+                break;
+            }
+        }
+
+        return WorkResult.Success(string.Create(CultureInfo.InvariantCulture, $"{claimed} claimed, {delivered} delivered, {deadLettered} dead-lettered"));
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
+
+/// <summary>The hosted job names.</summary>
+internal static class JobNames
+{
+    public const string ChannelSync = "channel-sync";
+    public const string Reconciliation = "reconciliation";
+    public const string PendingSync = "pending-sync";
+    public const string IntakePrefix = "intake:";
+
+    public static TimeSpan PeriodOf(CronSchedule schedule, DateTimeOffset now)
+    {
+        var next = schedule.GetNextOccurrence(now);
+        return schedule.GetNextOccurrence(next) - next;
+    }
+}
