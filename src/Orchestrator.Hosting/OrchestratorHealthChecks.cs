@@ -43,8 +43,6 @@ internal sealed class StoreHealthCheck(OrchestratorRuntime runtime) : IHealthChe
 /// <summary>Unhealthy when a scheduled workflow has not succeeded (in any instance, per the sync-run history) for too many periods.</summary>
 internal sealed class JobsHealthCheck(OrchestratorRuntime runtime) : IHealthCheck
 {
-    private readonly DateTimeOffset _since = runtime.Clock.GetUtcNow();
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var now = runtime.Clock.GetUtcNow();
@@ -77,7 +75,7 @@ internal sealed class JobsHealthCheck(OrchestratorRuntime runtime) : IHealthChec
             var lastSuccess = workflow is null
                 ? job.LastSucceededAt
                 : recent.Where(r => r.Workflow == workflow && r.State == SyncRunState.Completed).Select(r => (DateTimeOffset?)(r.CompletedAt ?? r.UpdatedAt)).FirstOrDefault();
-            var reference = lastSuccess ?? _since;
+            var reference = lastSuccess ?? runtime.StartedAt ?? now;
             var limit = period * factor;
             data[job.Name] = lastSuccess?.ToString("O", CultureInfo.InvariantCulture) ?? "never";
             if (now - reference > limit && (workflow is not null || job.LastOutcome is not OrchestratorRunOutcome.Skipped))

@@ -217,10 +217,19 @@ internal sealed class HostHarness : IAsyncDisposable
         return new HostHarness(host, clock);
     }
 
+    public bool Started { get; private set; }
+
+    /// <summary>Starts the host (and remembers to stop it).</summary>
+    public async Task StartHostAsync()
+    {
+        await Host.StartAsync(TestContext.Current.CancellationToken);
+        Started = true;
+    }
+
     public static async Task<HostHarness> StartAsync(SandboxWorld world, ManualTimeProvider clock, Action<IOrchestratorBuilder>? storage = null, Action<OrchestratorHostingOptions>? configure = null, Action<IServiceCollection>? services = null, string instance = "test-host")
     {
         var harness = await BuildAsync(world, clock, storage, configure, services, instance);
-        await harness.Host.StartAsync(TestContext.Current.CancellationToken);
+        await harness.StartHostAsync();
         return harness;
     }
 
@@ -279,7 +288,10 @@ internal sealed class HostHarness : IAsyncDisposable
     {
         try
         {
-            await Host.StopAsync(CancellationToken.None);
+            if (Started)
+            {
+                await Host.StopAsync(CancellationToken.None);
+            }
         }
         finally
         {

@@ -12,6 +12,12 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
 {
     private const string ScheduleSource = "orchestrator-schedule";
 
+    /// <summary>The longest single wait: a timer cannot wait much longer than 49 days, so a far schedule is waited for in steps.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
+    /// <summary>Returned by a wait step that ended before the due time.</summary>
+    private static readonly RunRequest NotDue = new("not-due", null);
+
     protected OrchestratorRuntime Runtime { get; } = runtime;
 
     protected string Job { get; } = job;
@@ -55,6 +61,11 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
             if (request is null)
             {
                 break;
+            }
+
+            if (ReferenceEquals(request, NotDue))
+            {
+                continue;
             }
 
             Log.RunStarting(Logger, Job, request.Trigger, request.SkuCodes is null ? string.Empty : $", {request.SkuCodes.Count} SKUs");
@@ -103,6 +114,8 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
         var clock = Runtime.Clock;
         using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var delay = due is { } d ? Max(d - clock.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        var stepped = delay > MaxWait;
+        delay = stepped ? MaxWait : delay;
         var timer = Task.Delay(delay, clock, waitCts.Token);
         var signal = Requests?.WaitAsync() ?? Task.Delay(Timeout.Infinite, waitCts.Token);
         var first = await Task.WhenAny(timer, signal).ConfigureAwait(false);
@@ -129,6 +142,11 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
             }
 
             return requests.Take();
+        }
+
+        if (stepped)
+        {
+            return NotDue;
         }
 
         // The scheduled run covers whatever was queued meanwhile.

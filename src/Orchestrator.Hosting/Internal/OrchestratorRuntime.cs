@@ -52,7 +52,14 @@ internal sealed class OrchestratorRuntime
 
     public IWatermarkStore Watermarks => _services.GetRequiredService<IWatermarkStore>();
 
-    public void MarkStarted() => _started.TrySetResult();
+    /// <summary>Gets when the host started (scheduler clock), or null before.</summary>
+    public DateTimeOffset? StartedAt { get; private set; }
+
+    public void MarkStarted()
+    {
+        StartedAt = Clock.GetUtcNow();
+        _started.TrySetResult();
+    }
 
     public void MarkFailed(Exception exception) => _started.TrySetException(exception);
 
