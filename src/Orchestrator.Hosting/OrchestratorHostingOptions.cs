@@ -85,6 +85,10 @@ public sealed class OrchestratorHostingOptions
 
     /// <summary>Gets the order intake options shared by every order source (page size, look-back, partitions); <see cref="OrderIntakeOptions.PollInterval"/> is the poll interval.</summary>
     public OrderIntakeOptions Intake { get; set; } = new();
+
+    /// <summary>Gets the flow A / flow B routing rules of order intake, used unless the host registers its own <see cref="Orchestrator.Intake.IFlowRouter"/>.</summary>
+    /// <value>By default no rules: every order goes to <see cref="Orchestrator.Intake.FlowRoutingOptions.DefaultFlow"/> (flow A).</value>
+    public Orchestrator.Intake.FlowRoutingOptions FlowRouting { get; set; } = new();
 }
 
 /// <summary>A cron schedule in a time zone.</summary>

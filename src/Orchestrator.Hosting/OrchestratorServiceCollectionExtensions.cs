@@ -134,6 +134,7 @@ public static class OrchestratorServiceCollectionExtensions
         services.TryAddSingleton<Workflows>();
         services.TryAddSingleton<IOrchestratorTriggers, OrchestratorTriggers>();
         services.TryAddSingleton<IStockEventSink, StockEventSink>();
+        services.TryAddSingleton<IFlowRouter>(sp => new RuleFlowRouter(sp.GetRequiredService<IOptions<OrchestratorHostingOptions>>().Value.FlowRouting));
 
         // Start-up first (open the store, check registrations); the jobs wait for it.
         services.AddSingleton<IHostedService, StartupService>();

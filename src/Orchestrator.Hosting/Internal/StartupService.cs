@@ -97,6 +97,7 @@ internal sealed class OrchestratorHostingOptionsValidator : IValidateOptions<Orc
             }
         }
 
+        errors.AddRange(options.FlowRouting.Validate().Select(e => "Orchestrator:FlowRouting: " + e));
         if (options.PendingSyncWorker.RetryMaxDelay < options.PendingSyncWorker.RetryBaseDelay)
         {
             errors.Add("Orchestrator:PendingSyncWorker: RetryMaxDelay must be at least RetryBaseDelay.");
