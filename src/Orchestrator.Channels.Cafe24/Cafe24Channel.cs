@@ -158,7 +158,7 @@ public sealed class Cafe24Channel : IChannelAdapter, IOrderSource, IDisposable
             {
                 products = Cafe24ProductPageParser.Read(body, into, notTracked, out last);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException)
             {
                 throw _client.Malformed($"{operation} since {since}", ex.Message, 200, ex);
             }
@@ -417,7 +417,7 @@ public sealed class Cafe24Channel : IChannelAdapter, IOrderSource, IDisposable
             return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
                 ?? throw _client.Malformed(operation, "empty body", (int)response.StatusCode);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException)
         {
             throw _client.Malformed(operation, ex.Message, (int)response.StatusCode, ex);
         }

@@ -188,7 +188,7 @@ public sealed class CoupangChannel : IChannelAdapter, IOrderSource, IDisposable
         {
             page = await response.Content.ReadFromJsonAsync(CoupangJsonContext.Default.OrderSheetPage, cancellationToken).ConfigureAwait(false);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException)
         {
             throw _client.Malformed(operation, ex.Message, (int)response.StatusCode, ex);
         }
@@ -252,7 +252,7 @@ public sealed class CoupangChannel : IChannelAdapter, IOrderSource, IDisposable
                 {
                     result = await response.Content.ReadFromJsonAsync(CoupangJsonContext.Default.AcknowledgementResponse, cancellationToken).ConfigureAwait(false);
                 }
-                catch (JsonException ex)
+                catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException)
                 {
                     throw _client.Malformed(operation, ex.Message, (int)response.StatusCode, ex);
                 }
@@ -365,7 +365,7 @@ public sealed class CoupangChannel : IChannelAdapter, IOrderSource, IDisposable
         {
             CoupangInventoryParser.Read(body, out code, out message, out amount);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException)
         {
             throw _client.Malformed($"{operation} {vendorItemId}", ex.Message, (int)response.StatusCode, ex);
         }
@@ -405,7 +405,7 @@ public sealed class CoupangChannel : IChannelAdapter, IOrderSource, IDisposable
                 Log.PushFailed(_logger, Name, update.Listing.Id, ChannelFailureKind.Rejected, message ?? string.Empty);
                 return new ChannelPushResult(update, ChannelPushStatus.Failed, ChannelFailureKind.Rejected, $"{code}: {message}");
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException)
             {
                 Log.PushFailed(_logger, Name, update.Listing.Id, ChannelFailureKind.MalformedResponse, ex.Message);
                 return new ChannelPushResult(update, ChannelPushStatus.Failed, ChannelFailureKind.MalformedResponse, $"Unreadable response: {ex.Message}");

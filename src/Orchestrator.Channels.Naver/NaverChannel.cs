@@ -124,7 +124,7 @@ public sealed class NaverChannel : IChannelAdapter, IOrderSource, IDisposable
                         NaverProductParser.Read(body, product, into);
                     }
                 }
-                catch (JsonException ex)
+                catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException)
                 {
                     throw _products.Malformed($"GET origin-products {product}", ex.Message, 200, ex);
                 }
@@ -530,7 +530,7 @@ public sealed class NaverChannel : IChannelAdapter, IOrderSource, IDisposable
             return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
                 ?? throw client.Malformed(operation, "empty body", (int)response.StatusCode);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or FormatException or OverflowException or InvalidOperationException)
         {
             throw client.Malformed(operation, ex.Message, (int)response.StatusCode, ex);
         }

@@ -35,6 +35,16 @@ public sealed class SnapshotPageReaderTests
     }
 
     [Fact]
+    public void Read_SkuThatIsNotValidUtf8_IsAMalformedAnswer()
+    {
+        // Found by the parser fuzzer: GetString threw InvalidOperationException, which the client did not report as a malformed answer.
+        var json = Encoding.UTF8.GetBytes("{\"items\":[{\"warehouse\":\"WH-1\",\"sku\":\"SKU-#\",\"onHand\":1}]}");
+        json[Array.IndexOf(json, (byte)'#')] = 0xFF;
+
+        Assert.Throws<JsonException>(() => SnapshotPageReader.Read(json, Builder(), "WH-1"));
+    }
+
+    [Fact]
     public void Read_100PagesOf1000Rows_FillsTheBuilderWithoutRowObjects()
     {
         var pages = Enumerable.Range(0, 100).Select(p =>

@@ -41,7 +41,7 @@ internal static class Cafe24ProductPageParser
                     if (reader.ValueTextEquals("product_no"u8))
                     {
                         Next(ref reader);
-                        productNo = reader.GetInt64();
+                        productNo = ReadInt64(ref reader, "product_no");
                         lastProductNo = Math.Max(lastProductNo, productNo);
                     }
                     else if (reader.ValueTextEquals("variants"u8))
@@ -62,12 +62,21 @@ internal static class Cafe24ProductPageParser
                                 if (reader.ValueTextEquals("variant_code"u8))
                                 {
                                     Next(ref reader);
-                                    codeLength = reader.CopyString(code);
+                                    try
+                                    {
+                                        codeLength = reader.CopyString(code);
+                                    }
+                                    catch (ArgumentException ex)
+                                    {
+                                        throw new JsonException($"variant_code is longer than {code.Length} characters.", ex);
+                                    }
                                 }
                                 else if (reader.ValueTextEquals("quantity"u8))
                                 {
                                     Next(ref reader);
-                                    quantity = reader.TokenType == JsonTokenType.String ? long.Parse(reader.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : reader.GetInt64();
+                                    quantity = reader.TokenType == JsonTokenType.String
+                                        ? (long.TryParse(reader.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var text) ? text : throw new JsonException("quantity is not a whole number."))
+                                        : ReadInt64(ref reader, "quantity");
                                 }
                                 else if (reader.ValueTextEquals("use_inventory"u8))
                                 {
@@ -121,4 +130,10 @@ internal static class Cafe24ProductPageParser
         Next(ref reader);
         reader.Skip();
     }
+
+    /// <summary>Reads a whole number; anything else (a fraction, a value past 64 bits, another token) is a malformed answer.</summary>
+    private static long ReadInt64(ref Utf8JsonReader reader, string field) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value)
+            ? value
+            : throw new JsonException($"{field} is not a whole number that fits 64 bits.");
 }

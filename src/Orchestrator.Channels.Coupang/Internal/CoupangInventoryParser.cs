@@ -32,7 +32,7 @@ internal static class CoupangInventoryParser
             if (reader.ValueTextEquals("code"u8))
             {
                 reader.Read();
-                code = reader.TokenType == JsonTokenType.Number ? reader.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture) : reader.GetString();
+                code = reader.TokenType == JsonTokenType.Number ? ReadInt64(ref reader, "code").ToString(System.Globalization.CultureInfo.InvariantCulture) : reader.GetString();
             }
             else if (reader.ValueTextEquals("message"u8))
             {
@@ -76,7 +76,7 @@ internal static class CoupangInventoryParser
             if (reader.ValueTextEquals("amountInStock"u8))
             {
                 reader.Read();
-                amount = reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : throw new JsonException("amountInStock is not a number.");
+                amount = ReadInt64(ref reader, "amountInStock");
             }
             else
             {
@@ -87,4 +87,10 @@ internal static class CoupangInventoryParser
 
         return amount;
     }
+
+    /// <summary>Reads a whole number; anything else (a fraction, a value past 64 bits, another token) is a malformed answer.</summary>
+    private static long ReadInt64(ref Utf8JsonReader reader, string field) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value)
+            ? value
+            : throw new JsonException($"{field} is not a whole number that fits 64 bits.");
 }

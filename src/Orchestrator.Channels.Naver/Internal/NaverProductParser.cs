@@ -31,12 +31,12 @@ internal static class NaverProductParser
                     if (reader.ValueTextEquals("salePrice"u8))
                     {
                         Next(ref reader);
-                        salePrice = reader.GetInt64();
+                        salePrice = ReadInt64(ref reader, "salePrice");
                     }
                     else if (reader.ValueTextEquals("stockQuantity"u8))
                     {
                         Next(ref reader);
-                        productStock = reader.GetInt64();
+                        productStock = ReadInt64(ref reader, "stockQuantity");
                     }
                     else if (reader.ValueTextEquals("detailAttribute"u8))
                     {
@@ -106,12 +106,12 @@ internal static class NaverProductParser
                         if (reader.ValueTextEquals("id"u8))
                         {
                             Next(ref reader);
-                            id = reader.GetInt64();
+                            id = ReadInt64(ref reader, "id");
                         }
                         else if (reader.ValueTextEquals("stockQuantity"u8))
                         {
                             Next(ref reader);
-                            stock = reader.GetInt64();
+                            stock = ReadInt64(ref reader, "stockQuantity");
                         }
                         else
                         {
@@ -149,4 +149,10 @@ internal static class NaverProductParser
         Next(ref reader);
         reader.Skip();
     }
+
+    /// <summary>Reads a whole number; anything else (a fraction, a value past 64 bits, another token) is a malformed answer.</summary>
+    private static long ReadInt64(ref Utf8JsonReader reader, string field) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value)
+            ? value
+            : throw new JsonException($"{field} is not a whole number that fits 64 bits.");
 }

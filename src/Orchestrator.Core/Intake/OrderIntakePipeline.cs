@@ -118,7 +118,7 @@ public sealed class OrderIntakePipeline
             await RepairAsync(counters, cancellationToken).ConfigureAwait(false);
             watermark = await _watermarks.GetAsync(_source.Name, partition.Key, cancellationToken).ConfigureAwait(false);
             var windowStart = (watermark ?? now - _options.InitialLookBack) - _options.LookBack;
-            var window = await ReadWindowAsync(partition, windowStart, now, holder, counters, cancellationToken).ConfigureAwait(false);
+            var window = await ReadWindowAsync(partition, windowStart, now, holder, counters, cancellationToken, lookBackEnd: watermark).ConfigureAwait(false);
 
             // Complete window: everything before 'now' is buffered. Stopped early: everything up to the last buffered order is.
             var target = window.More ? window.LastDurable : now;
@@ -202,7 +202,8 @@ public sealed class OrderIntakePipeline
         LeaseHolder holder,
         Counters counters,
         CancellationToken cancellationToken,
-        int? pageLimit = null)
+        int? pageLimit = null,
+        DateTimeOffset? lookBackEnd = null)
     {
         // Three stages joined by bounded channels: fetch pages → buffer them (with their tasks) → mark them at the source. Each
         // buffer write is one transaction that also records the marks the source confirmed since the previous write, so a
@@ -232,7 +233,14 @@ public sealed class OrderIntakePipeline
 
                         await pages.Writer.WriteAsync(page, stop.Token).ConfigureAwait(false);
                         cursor = page.NextCursor;
-                        read++;
+
+                        // Pages wholly inside the look-back (before the previous watermark) do not use the page budget: when more
+                        // orders changed in the look-back than one poll may read, counting them would stop every poll there and the
+                        // watermark would never move again.
+                        if (lookBackEnd is not { } end || page.Orders.Count == 0 || page.Orders.Any(o => o is not null && o.ChangedAt >= end))
+                        {
+                            read++;
+                        }
                     }
                     while (cursor is not null && read < maxPages);
 

@@ -27,6 +27,19 @@ internal static class SnapshotPageReader
 {
     public static SnapshotPage Read(ReadOnlySpan<byte> json, StockSnapshotBuilder into, string warehouse)
     {
+        try
+        {
+            return ReadPage(json, into, warehouse);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader.GetString throws this on a string that is not valid UTF-8: a malformed answer like any other.
+            throw new JsonException($"unreadable text: {ex.Message}", ex);
+        }
+    }
+
+    private static SnapshotPage ReadPage(ReadOnlySpan<byte> json, StockSnapshotBuilder into, string warehouse)
+    {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
         Expect(ref reader, JsonTokenType.StartObject, "the page");
         int rows = 0;

@@ -314,6 +314,35 @@ public sealed class OrderIntakePipelineTests : SqliteStorageTest
     }
 
     [Fact]
+    public async Task PollAsync_MoreOrdersInTheLookBackThanOnePollReads_StillReachesNewOrders()
+    {
+        // Found by the simulation: the look-back re-read used the page budget, so once more orders had changed in the look-back
+        // than one poll may read, every poll stopped inside it and the watermark never moved again; newer orders were never taken.
+        var source = new ScriptedOrderSource();
+        var start = Time.GetUtcNow().AddMinutes(-4);
+        for (var i = 0; i < 30; i++)
+        {
+            source.Add($"O{i:D2}", start.AddSeconds(i));
+        }
+
+        var pipeline = Pipeline(source, new OrderIntakeOptions { PageSize = 5, MaxPagesPerPoll = 2, LookBack = TimeSpan.FromMinutes(5), InitialLookBack = TimeSpan.FromMinutes(10) });
+        for (var poll = 0; poll < 5; poll++)
+        {
+            await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
+        }
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        source.Add("NEW", Time.GetUtcNow().AddSeconds(-1));
+        for (var poll = 0; poll < 5; poll++)
+        {
+            await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
+        }
+
+        Assert.Equal(31, (await Counts())[OrderStatus.New]);
+        Assert.NotNull(await Storage.OrderBuffer.GetAsync("shop", "NEW", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task PollAllAsync_PartitionsByWarehouse_EachPartitionHasItsOwnWatermark()
     {
         var source = new ScriptedOrderSource();
