@@ -12,8 +12,37 @@ namespace Orchestrator.Benchmarks;
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args)
+    public static async Task Main(string[] args)
     {
+        if (args.Contains("--push"))
+        {
+            await PushThroughput.RunAsync(args.Contains("--quick"), Console.Out);
+            return;
+        }
+
+        if (args.Contains("--ingest-stopwatch"))
+        {
+            foreach (var src in Enum.GetValues<IngestSource>())
+            {
+                var b = new IngestBenchmarks { Listings = int.Parse(args[^1], System.Globalization.CultureInfo.InvariantCulture), Source = src };
+                b.Setup();
+                double bestA = double.MaxValue, bestB = double.MaxValue;
+                for (var k = 0; k < 12; k++)
+                {
+                    var sw = System.Diagnostics.Stopwatch.StartNew();
+                    b.JsonSerializerDictionary();
+                    bestA = Math.Min(bestA, sw.Elapsed.TotalMilliseconds);
+                    sw.Restart();
+                    b.ColumnarSnapshot();
+                    bestB = Math.Min(bestB, sw.Elapsed.TotalMilliseconds);
+                }
+
+                Console.WriteLine($"{src}: baseline {bestA:F1} ms, columnar {bestB:F1} ms, ratio {bestA / bestB:F2}");
+            }
+
+            return;
+        }
+
         var quick = args.Contains("--quick");
         BenchmarkSizes.Quick = quick;
         var job = quick
@@ -43,4 +72,7 @@ public static class BenchmarkSizes
     public static IEnumerable<int> Skus => Quick ? [100_000, 1_000_000] : [100_000, 1_000_000, 10_000_000];
 
     public static IEnumerable<double> Drifts => Quick ? [0.01] : [0.01, 0.30];
+
+    /// <summary>Gets the listings per stock read in the ingest benchmark: 1M in full, 100k in quick mode.</summary>
+    public static IEnumerable<int> Listings => Quick ? [100_000] : [1_000_000];
 }
