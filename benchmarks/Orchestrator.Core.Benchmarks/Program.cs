@@ -14,6 +14,14 @@ public static class Program
 {
     public static async Task Main(string[] args)
     {
+        var at = Array.IndexOf(args, "--full-run");
+        if (at >= 0)
+        {
+            var numbers = args.Skip(at + 1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => double.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            await FullRun.RunAsync(numbers.Length > 0 ? (int)numbers[0] : 100_000, 0.01, numbers.Length > 1 ? numbers[1] : 2_000, Console.Out);
+            return;
+        }
+
         if (args.Contains("--push"))
         {
             await PushThroughput.RunAsync(args.Contains("--quick"), Console.Out);
