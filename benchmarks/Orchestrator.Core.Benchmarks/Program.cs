@@ -22,6 +22,21 @@ public static class Program
             return;
         }
 
+        at = Array.IndexOf(args, "--footprint");
+        if (at >= 0)
+        {
+            Footprint.Run(at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 10_000_000, Console.Out);
+            return;
+        }
+
+        at = Array.IndexOf(args, "--diff-stopwatch");
+        if (at >= 0)
+        {
+            var numbers = args.Skip(at + 1).Select(a => double.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            MismatchAnalyzerBenchmarks.Stopwatch(numbers.Length > 0 ? (int)numbers[0] : 10_000_000, numbers.Length > 1 ? numbers[1] : 0.01, Console.Out);
+            return;
+        }
+
         if (args.Contains("--push"))
         {
             await PushThroughput.RunAsync(args.Contains("--quick"), Console.Out);
@@ -55,7 +70,7 @@ public static class Program
         BenchmarkSizes.Quick = quick;
         var job = quick
             ? Job.ShortRun.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5)
-            : Job.Default.WithMaxIterationCount(20);
+            : Job.Default.WithWarmupCount(3).WithMinIterationCount(5).WithMaxIterationCount(15);
 
         // In-process: the large catalogs are built once per parameter set instead of once per benchmark process.
         var config = DefaultConfig.Instance
