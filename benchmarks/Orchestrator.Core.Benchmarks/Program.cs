@@ -68,13 +68,14 @@ public static class Program
 
         var quick = args.Contains("--quick");
         BenchmarkSizes.Quick = quick;
+        args = BenchmarkSizes.TakeOverrides(args);
         var job = quick
             ? Job.ShortRun.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5)
             : Job.Default.WithWarmupCount(3).WithMinIterationCount(5).WithMaxIterationCount(15);
 
         // In-process: the large catalogs are built once per parameter set instead of once per benchmark process.
         var config = DefaultConfig.Instance
-            .AddJob(job.WithToolchain(InProcessEmitToolchain.Instance))
+            .AddJob(job.WithToolchain(new InProcessEmitToolchain(TimeSpan.FromHours(2), logOutput: true)))
             .AddDiagnoser(MemoryDiagnoser.Default)
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
         var rest = args.Where(a => a != "--quick").ToArray();
@@ -92,9 +93,39 @@ public static class BenchmarkSizes
 {
     public static bool Quick { get; set; }
 
-    public static IEnumerable<int> Skus => Quick ? [100_000, 1_000_000] : [100_000, 1_000_000, 10_000_000];
+    private static int[]? s_skus;
+    private static double[]? s_drifts;
 
-    public static IEnumerable<double> Drifts => Quick ? [0.01] : [0.01, 0.30];
+    public static IEnumerable<int> Skus => s_skus ?? (Quick ? [100_000, 1_000_000] : [100_000, 1_000_000, 10_000_000]);
+
+    public static IEnumerable<double> Drifts => s_drifts ?? (Quick ? [0.01] : [0.01, 0.30]);
+
+    /// <summary>Reads <c>--skus a,b</c> and <c>--drifts x,y</c> (the diff sizes, for one case of the full run) and returns the other arguments.</summary>
+    public static string[] TakeOverrides(string[] args)
+    {
+        var rest = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--skus" or "--drifts" && i + 1 < args.Length)
+            {
+                var values = args[++i].Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+                if (args[i - 1] == "--skus")
+                {
+                    s_skus = [.. values.Select(v => (int)v)];
+                }
+                else
+                {
+                    s_drifts = values;
+                }
+            }
+            else
+            {
+                rest.Add(args[i]);
+            }
+        }
+
+        return [.. rest];
+    }
 
     /// <summary>Gets the listings per stock read in the ingest benchmark: 1M in full, 100k in quick mode.</summary>
     public static IEnumerable<int> Listings => Quick ? [100_000] : [1_000_000];
