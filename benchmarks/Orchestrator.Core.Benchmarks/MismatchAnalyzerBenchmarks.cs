@@ -94,6 +94,30 @@ public class MismatchAnalyzerBenchmarks
         return Vector.Sum(acc);
     }
 
+    /// <summary>
+    /// <c>--diff-stopwatch [skus] [drift]</c>: best of 15 of the analyzer and of the memory floor, without the Dictionary
+    /// baseline (whose dictionaries would take gigabytes at 10M SKUs): a quick look at the ratio to the floor.
+    /// </summary>
+    public static void Stopwatch(int skus, double drift, TextWriter output)
+    {
+        var bench = new MismatchAnalyzerBenchmarks { Skus = skus, Drift = drift };
+        s_data = Dataset.Create(skus, drift, dictionaries: false);
+        s_key = (skus, drift);
+        double analyze = double.MaxValue, floor = double.MaxValue;
+        var count = 0;
+        for (var k = 0; k < 15; k++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            bench.MemoryFloor();
+            floor = Math.Min(floor, watch.Elapsed.TotalMilliseconds);
+            watch.Restart();
+            count = bench.Vectorized();
+            analyze = Math.Min(analyze, watch.Elapsed.TotalMilliseconds);
+        }
+
+        output.WriteLine(FormattableString.Invariant($"{skus:N0} SKUs x 3 channels, {drift:P0} drift: analyze {analyze:F1} ms, memory floor {floor:F1} ms, ratio {analyze / floor:F2}, {count:N0} mismatches"));
+    }
+
     /// <summary>One catalog with its warehouse and three channels, as columns and as dictionaries.</summary>
     internal sealed class Dataset
     {
@@ -105,19 +129,22 @@ public class MismatchAnalyzerBenchmarks
 
         public required Dictionary<string, Dictionary<string, int>> ChannelStocks { get; init; }
 
-        public static Dataset Create(int skus, double drift)
+        public static Dataset Create(int skus, double drift, bool dictionaries = true)
         {
             var random = new Random(42);
             var catalog = new SkuCatalog(skus);
             var at = new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero);
             var warehouse = new StockSnapshotBuilder(catalog, "wes", StockSourceKind.Warehouse, "WH1", at);
-            var warehouseStock = new Dictionary<string, int>(skus, StringComparer.Ordinal);
+            var warehouseStock = new Dictionary<string, int>(dictionaries ? skus : 0, StringComparer.Ordinal);
             for (var i = 0; i < skus; i++)
             {
                 var code = "SKU-" + i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
                 var qty = random.Next(0, 500);
                 warehouse.Set(code, qty);
-                warehouseStock[code] = qty;
+                if (dictionaries)
+                {
+                    warehouseStock[code] = qty;
+                }
             }
 
             var stock = warehouse.Build();
@@ -128,7 +155,7 @@ public class MismatchAnalyzerBenchmarks
             foreach (var name in names)
             {
                 var map = new ChannelListingMap(name, catalog);
-                var dictionary = new Dictionary<string, int>(skus, StringComparer.Ordinal);
+                var dictionary = new Dictionary<string, int>(dictionaries ? skus : 0, StringComparer.Ordinal);
                 for (var i = 0; i < skus; i++)
                 {
                     map.Add(ListingKey.Coupang(i + 1), i);
@@ -140,7 +167,10 @@ public class MismatchAnalyzerBenchmarks
                 {
                     var shown = random.NextDouble() < drift ? quantities[i] + random.Next(1, 5) : quantities[i];
                     builder.TrySetListing(i + 1, 0, shown);
-                    dictionary[catalog.GetCode(i)] = shown;
+                    if (dictionaries)
+                    {
+                        dictionary[catalog.GetCode(i)] = shown;
+                    }
                 }
 
                 channels.Add(builder.Build());

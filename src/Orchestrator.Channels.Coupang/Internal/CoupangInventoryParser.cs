@@ -5,6 +5,8 @@ namespace Orchestrator.Channels.Coupang.Internal;
 /// <summary>Reads the product-API envelope <c>{"code":"SUCCESS","message":..,"data":{..,"amountInStock":n}}</c> with a <see cref="Utf8JsonReader"/>.</summary>
 internal static class CoupangInventoryParser
 {
+    private const string Success = "SUCCESS";
+
     /// <summary>Reads an envelope.</summary>
     /// <param name="json">The body.</param>
     /// <param name="code">The envelope code (<c>SUCCESS</c>/<c>ERROR</c>, or a number as text).</param>
@@ -32,7 +34,9 @@ internal static class CoupangInventoryParser
             if (reader.ValueTextEquals("code"u8))
             {
                 reader.Read();
-                code = reader.TokenType == JsonTokenType.Number ? ReadInt64(ref reader, "code").ToString(System.Globalization.CultureInfo.InvariantCulture) : reader.GetString();
+                code = reader.TokenType == JsonTokenType.Number ? ReadInt64(ref reader, "code").ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("SUCCESS"u8) ? Success // every stock read answers it: not one string per listing
+                    : reader.GetString();
             }
             else if (reader.ValueTextEquals("message"u8))
             {

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Orchestrator.Stock;
 
 namespace Orchestrator.Mismatches;
@@ -8,7 +10,7 @@ namespace Orchestrator.Mismatches;
 /// Finds, for every channel, the SKUs whose shown quantity differs from the sellable target (WF-INV-001 step 2).
 /// </summary>
 /// <remarks>
-/// <para>The comparison runs over columns with <see cref="Vector{T}"/>: a block of SKUs that all agree costs two loads and a
+/// <para>The comparison runs over columns with 256-bit (or 128-bit) vectors: a block of SKUs that all agree costs two loads and a
 /// compare, and only mismatches become objects. The analyzer holds no state and is safe to share.</para>
 /// <para>A SKU the channel does not list is handled as <see cref="MismatchAnalyzerOptions.UnlistedSkus"/> says. A SKU the channel
 /// lists but the target does not cover (added to the catalog after the stock was read) has a target of 0: never oversell.</para>
@@ -37,16 +39,35 @@ public sealed class MismatchAnalyzer
             Validate(targets, channel, seen);
         }
 
-        var mismatches = new List<Mismatch>();
-        var summaries = new List<ChannelDiffSummary>(channels.Count);
-        foreach (var channel in channels)
+        // One pass per channel records only the ordinals that differ (4 bytes each, in a pooled buffer); the mismatch list is
+        // then allocated once at its exact size, so nothing is allocated per SKU and no list is grown and copied.
+        var found = new OrdinalBuffer();
+        try
         {
-            var before = mismatches.Count;
-            var compared = Diff(targets.For(channel.Source), channel.Quantities, channel.Source, _options.UnlistedSkus, mismatches);
-            summaries.Add(new ChannelDiffSummary(channel.Source, compared, mismatches.Count - before));
-        }
+            var compared = new int[channels.Count];
+            var ends = new int[channels.Count];
+            for (var k = 0; k < channels.Count; k++)
+            {
+                compared[k] = Scan(targets.For(channels[k].Source), channels[k].Quantities, _options.UnlistedSkus == UnlistedSkuHandling.TreatAsZero, ref found);
+                ends[k] = found.Count;
+            }
 
-        return new MismatchReport(targets.Catalog, targets.WarehouseId, mismatches, summaries, _options.MassMismatchSkuCount);
+            var mismatches = new List<Mismatch>(found.Count);
+            var summaries = new List<ChannelDiffSummary>(channels.Count);
+            var from = 0;
+            for (var k = 0; k < channels.Count; k++)
+            {
+                Append(targets.For(channels[k].Source), channels[k].Quantities, channels[k].Source, found.Slice(from, ends[k] - from), mismatches);
+                summaries.Add(new ChannelDiffSummary(channels[k].Source, compared[k], ends[k] - from));
+                from = ends[k];
+            }
+
+            return new MismatchReport(targets.Catalog, targets.WarehouseId, mismatches, summaries, _options.MassMismatchSkuCount);
+        }
+        finally
+        {
+            found.Dispose();
+        }
     }
 
     /// <summary>
@@ -61,40 +82,68 @@ public sealed class MismatchAnalyzer
     public static int Diff(ReadOnlySpan<int> target, ReadOnlySpan<int> channel, string channelName, UnlistedSkuHandling unlisted, List<Mismatch> sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
+        var found = new OrdinalBuffer();
+        try
+        {
+            var compared = Scan(target, channel, unlisted == UnlistedSkuHandling.TreatAsZero, ref found);
+            sink.EnsureCapacity(sink.Count + found.Count);
+            Append(target, channel, channelName, found.Slice(0, found.Count), sink);
+            return compared;
+        }
+        finally
+        {
+            found.Dispose();
+        }
+    }
+
+    /// <summary>Adds the ordinals that differ to <paramref name="found"/>, in order, and returns how many SKUs were compared.</summary>
+    private static int Scan(ReadOnlySpan<int> target, ReadOnlySpan<int> channel, bool treatAsZero, ref OrdinalBuffer found)
+    {
         var common = Math.Min(target.Length, channel.Length);
-        var treatAsZero = unlisted == UnlistedSkuHandling.TreatAsZero;
         var unlistedCount = 0;
         var i = 0;
-        if (Vector.IsHardwareAccelerated && common >= Vector<int>.Count)
+        ref var t = ref MemoryMarshal.GetReference(target);
+        ref var c = ref MemoryMarshal.GetReference(channel);
+
+        // A block of SKUs that all agree costs two loads, two compares and one test; only a block holding a mismatch or an
+        // unlisted SKU looks at its lanes, through a bit mask.
+        if (Vector256.IsHardwareAccelerated)
         {
-            ref var t = ref MemoryMarshal.GetReference(target);
-            ref var c = ref MemoryMarshal.GetReference(channel);
-            var width = Vector<int>.Count;
-            var zero = Vector<int>.Zero;
-            var notReported = new Vector<int>(StockSnapshot.NotReported);
-            for (; i <= common - width; i += width)
+            var zero = Vector256<int>.Zero;
+            var notReported = Vector256.Create(StockSnapshot.NotReported);
+            for (; i <= common - Vector256<int>.Count; i += Vector256<int>.Count)
             {
-                var tv = Vector.LoadUnsafe(ref t, (nuint)i);
-                var cv = Vector.LoadUnsafe(ref c, (nuint)i);
-                var unlistedLanes = Vector.Equals(cv, notReported);
-                if (unlistedLanes != zero)
-                {
-                    unlistedCount -= Vector.Sum(unlistedLanes); // each true lane is -1
-                }
+                var tv = Vector256.LoadUnsafe(ref t, (nuint)i);
+                var cv = Vector256.LoadUnsafe(ref c, (nuint)i);
+                var unlistedLanes = Vector256.Equals(cv, notReported);
 
                 // Not listed: compared as 0 (TreatAsZero), or never a mismatch (NotSoldThere).
                 var differs = treatAsZero
-                    ? ~Vector.Equals(tv, Vector.Max(cv, zero))
-                    : Vector.AndNot(~Vector.Equals(tv, cv), unlistedLanes);
-                if (differs != zero)
+                    ? ~Vector256.Equals(tv, Vector256.Max(cv, zero))
+                    : Vector256.AndNot(~Vector256.Equals(tv, cv), unlistedLanes);
+                if ((differs | unlistedLanes) != zero)
                 {
-                    for (var lane = 0; lane < width; lane++)
-                    {
-                        if (differs[lane] != 0)
-                        {
-                            sink.Add(Create(channelName, i + lane, target[i + lane], channel[i + lane]));
-                        }
-                    }
+                    unlistedCount += BitOperations.PopCount(unlistedLanes.ExtractMostSignificantBits());
+                    found.AddLanes(i, differs.ExtractMostSignificantBits());
+                }
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var zero = Vector128<int>.Zero;
+            var notReported = Vector128.Create(StockSnapshot.NotReported);
+            for (; i <= common - Vector128<int>.Count; i += Vector128<int>.Count)
+            {
+                var tv = Vector128.LoadUnsafe(ref t, (nuint)i);
+                var cv = Vector128.LoadUnsafe(ref c, (nuint)i);
+                var unlistedLanes = Vector128.Equals(cv, notReported);
+                var differs = treatAsZero
+                    ? ~Vector128.Equals(tv, Vector128.Max(cv, zero))
+                    : Vector128.AndNot(~Vector128.Equals(tv, cv), unlistedLanes);
+                if ((differs | unlistedLanes) != zero)
+                {
+                    unlistedCount += BitOperations.PopCount(unlistedLanes.ExtractMostSignificantBits());
+                    found.AddLanes(i, differs.ExtractMostSignificantBits());
                 }
             }
         }
@@ -107,12 +156,12 @@ public sealed class MismatchAnalyzer
                 unlistedCount++;
                 if (treatAsZero && target[i] != 0)
                 {
-                    sink.Add(Create(channelName, i, target[i], shown));
+                    found.Add(i);
                 }
             }
             else if (shown != target[i])
             {
-                sink.Add(Create(channelName, i, target[i], shown));
+                found.Add(i);
             }
         }
 
@@ -126,26 +175,35 @@ public sealed class MismatchAnalyzer
             }
             else if (shown != 0)
             {
-                sink.Add(Create(channelName, j, 0, shown));
+                found.Add(j);
             }
         }
 
         // SKUs beyond the channel column are not listed.
-        var beyond = Math.Max(0, target.Length - channel.Length);
-        unlistedCount += beyond;
+        unlistedCount += Math.Max(0, target.Length - channel.Length);
         if (treatAsZero)
         {
             for (var j = common; j < target.Length; j++)
             {
                 if (target[j] != 0)
                 {
-                    sink.Add(Create(channelName, j, target[j], StockSnapshot.NotReported));
+                    found.Add(j);
                 }
             }
         }
 
         var total = Math.Max(target.Length, channel.Length);
         return treatAsZero ? total : total - unlistedCount;
+    }
+
+    /// <summary>Turns the ordinals found by <see cref="Scan"/> into mismatches: the target is 0 past its end, the channel does not list past its end.</summary>
+    private static void Append(ReadOnlySpan<int> target, ReadOnlySpan<int> channel, string channelName, ReadOnlySpan<int> ordinals, List<Mismatch> sink)
+    {
+        foreach (var ordinal in ordinals)
+        {
+            var shown = ordinal < channel.Length ? channel[ordinal] : StockSnapshot.NotReported;
+            sink.Add(Create(channelName, ordinal, ordinal < target.Length ? target[ordinal] : 0, shown));
+        }
     }
 
     private static Mismatch Create(string channel, int ordinal, int target, int shown) => new(channel, ordinal, shown == StockSnapshot.NotReported ? null : shown, target);
@@ -177,6 +235,59 @@ public sealed class MismatchAnalyzer
         {
             throw new DataMismatchException($"Channel '{channel.Source}' was given twice.");
         }
+    }
+}
+
+/// <summary>A growable list of ordinals on pooled arrays: the analyzer's scratch space, returned to the pool when done.</summary>
+internal struct OrdinalBuffer : IDisposable
+{
+    private int[] _items;
+    private int _count;
+
+    public OrdinalBuffer() => _items = ArrayPool<int>.Shared.Rent(4_096);
+
+    public readonly int Count => _count;
+
+    public void Add(int ordinal)
+    {
+        if (_count == _items.Length)
+        {
+            Grow(1);
+        }
+
+        _items[_count++] = ordinal;
+    }
+
+    /// <summary>Adds <paramref name="first"/> + the index of every set bit of <paramref name="lanes"/>, in order.</summary>
+    public void AddLanes(int first, uint lanes)
+    {
+        if (_items.Length - _count < 32)
+        {
+            Grow(32);
+        }
+
+        while (lanes != 0)
+        {
+            _items[_count++] = first + BitOperations.TrailingZeroCount(lanes);
+            lanes &= lanes - 1;
+        }
+    }
+
+    public readonly ReadOnlySpan<int> Slice(int start, int length) => _items.AsSpan(start, length);
+
+    public void Dispose()
+    {
+        ArrayPool<int>.Shared.Return(_items);
+        _items = [];
+        _count = 0;
+    }
+
+    private void Grow(int atLeast)
+    {
+        var bigger = ArrayPool<int>.Shared.Rent(Math.Max(_items.Length * 2, _count + atLeast));
+        _items.AsSpan(0, _count).CopyTo(bigger);
+        ArrayPool<int>.Shared.Return(_items);
+        _items = bigger;
     }
 }
 

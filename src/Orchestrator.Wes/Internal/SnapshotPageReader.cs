@@ -25,6 +25,8 @@ internal readonly record struct SnapshotPage(int Rows, string? NextCursor, long?
 /// </remarks>
 internal static class SnapshotPageReader
 {
+    private const int MaxSkuLength = 128; // SkuCatalog's limit
+
     public static SnapshotPage Read(ReadOnlySpan<byte> json, StockSnapshotBuilder into, string warehouse)
     {
         try
@@ -112,36 +114,55 @@ internal static class SnapshotPageReader
 
     private static long? ReadItem(ref Utf8JsonReader reader, StockSnapshotBuilder into, string warehouse, int index)
     {
+        // A known SKU is looked up from the bytes without allocating its code; only a new SKU is materialized as a string.
+        Span<char> code = stackalloc char[MaxSkuLength];
         string? sku = null, location = null;
+        var ordinal = -1;
         long? onHand = null, reserved = null, version = null;
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("sku"u8))
             {
                 Next(ref reader);
-                sku = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw new WesFormatException($"item {index}: sku is {reader.TokenType}, not a string");
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw new WesFormatException($"item {index}: sku is {reader.TokenType}, not a string");
+                }
+
+                sku = null;
+                ordinal = -1;
+                // Unescaped UTF-8 of at most 128 bytes is at most 128 chars, so it fits the buffer.
+                if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= MaxSkuLength
+                    && into.Catalog.TryGetOrdinal(code[..reader.CopyString(code)], out var known))
+                {
+                    ordinal = known;
+                }
+                else
+                {
+                    sku = reader.GetString();
+                }
             }
             else if (reader.ValueTextEquals("onHand"u8))
             {
                 Next(ref reader);
-                onHand = Int64(ref reader, $"item {index} ({sku ?? "?"}): onHand");
+                onHand = Int64(ref reader, "onHand", index, sku, ordinal, into);
             }
             else if (reader.ValueTextEquals("reserved"u8))
             {
                 Next(ref reader);
-                reserved = reader.TokenType == JsonTokenType.Null ? null : Int64(ref reader, $"item {index} ({sku ?? "?"}): reserved");
+                reserved = reader.TokenType == JsonTokenType.Null ? null : Int64(ref reader, "reserved", index, sku, ordinal, into);
             }
             else if (reader.ValueTextEquals("version"u8))
             {
                 Next(ref reader);
-                version = reader.TokenType == JsonTokenType.Null ? null : Int64(ref reader, $"item {index} ({sku ?? "?"}): version");
+                version = reader.TokenType == JsonTokenType.Null ? null : Int64(ref reader, "version", index, sku, ordinal, into);
             }
             else if (reader.ValueTextEquals("warehouse"u8))
             {
                 Next(ref reader);
                 if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals(warehouse))
                 {
-                    throw new WesFormatException($"item {index} ({sku ?? "?"}) belongs to warehouse {Describe(ref reader)}, not '{warehouse}'");
+                    throw new WesFormatException($"item {index} ({Name(sku, ordinal, into)}) belongs to warehouse {Describe(ref reader)}, not '{warehouse}'");
                 }
             }
             else if (reader.ValueTextEquals("locations"u8))
@@ -156,23 +177,44 @@ internal static class SnapshotPageReader
             }
         }
 
-        if (string.IsNullOrWhiteSpace(sku))
+        if (ordinal < 0 && string.IsNullOrWhiteSpace(sku))
         {
             throw new WesFormatException($"item {index} has no sku");
         }
 
         if (onHand is null)
         {
-            throw new WesFormatException($"item {index} ({sku}) has no onHand");
+            throw new WesFormatException($"item {index} ({Name(sku, ordinal, into)}) has no onHand");
         }
 
-        var ordinal = into.Set(sku, onHand.Value, location);
+        if (ordinal >= 0)
+        {
+            into.Set(ordinal, onHand.Value, location);
+        }
+        else
+        {
+            ordinal = into.Set(sku!, onHand.Value, location);
+        }
+
         if (reserved is { } r)
         {
             into.SetReserved(ordinal, r);
         }
 
         return version;
+    }
+
+    private static string Name(string? sku, int ordinal, StockSnapshotBuilder into) => sku ?? (ordinal >= 0 ? into.Catalog.GetCode(ordinal) : "?");
+
+    private static long Int64(ref Utf8JsonReader reader, string field, int index, string? sku, int ordinal, StockSnapshotBuilder into)
+    {
+        // The message is only built when the value is wrong: this runs three times for every row of a snapshot.
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var value))
+        {
+            throw new WesFormatException($"item {index} ({Name(sku, ordinal, into)}): {field} is {Describe(ref reader)}, not a whole number");
+        }
+
+        return value;
     }
 
     private static string? ReadPrimaryLocation(ref Utf8JsonReader reader, int index)
