@@ -45,6 +45,7 @@ public sealed class ThresholdChecker
         var quantities = stock.Quantities;
         var warehouseLevels = _options.ByWarehouse.GetValueOrDefault(stock.WarehouseId) ?? _options.Default;
         var catalog = stock.Catalog;
+        var bySku = BySkuOrdinal(catalog);
         for (var ordinal = 0; ordinal < quantities.Length; ordinal++)
         {
             var quantity = quantities[ordinal];
@@ -53,7 +54,7 @@ public sealed class ThresholdChecker
                 continue;
             }
 
-            var levels = _hasOverrides ? Resolve(catalog, ordinal, warehouseLevels) : warehouseLevels;
+            var levels = _hasOverrides ? Resolve(catalog, bySku, ordinal, warehouseLevels) : warehouseLevels;
 
             // Fast path: most SKUs sit between low and overstock and produce nothing.
             if (quantity > levels.Low && quantity < levels.Overstock)
@@ -89,11 +90,31 @@ public sealed class ThresholdChecker
             ?? _options.Default;
     }
 
-    private StockLevelThresholds Resolve(Catalog.SkuCatalog catalog, int ordinal, StockLevelThresholds warehouseLevels)
+    // Per-SKU overrides by ordinal, resolved once per check (a SKU code is not held as a string by the catalog).
+    private Dictionary<int, StockLevelThresholds>? BySkuOrdinal(Catalog.SkuCatalog catalog)
     {
-        if (_options.BySku.Count > 0 && _options.BySku.TryGetValue(catalog.GetCode(ordinal), out var bySku))
+        if (_options.BySku.Count == 0)
         {
-            return bySku;
+            return null;
+        }
+
+        var bySku = new Dictionary<int, StockLevelThresholds>(_options.BySku.Count);
+        foreach (var (code, levels) in _options.BySku)
+        {
+            if (catalog.TryGetOrdinal(code, out var ordinal))
+            {
+                bySku[ordinal] = levels;
+            }
+        }
+
+        return bySku;
+    }
+
+    private StockLevelThresholds Resolve(Catalog.SkuCatalog catalog, Dictionary<int, StockLevelThresholds>? bySku, int ordinal, StockLevelThresholds warehouseLevels)
+    {
+        if (bySku is not null && bySku.TryGetValue(ordinal, out var skuLevels))
+        {
+            return skuLevels;
         }
 
         if (_options.ByCategory.Count > 0 && catalog.GetCategory(ordinal) is { } category && _options.ByCategory.TryGetValue(category, out var byCategory))
