@@ -115,7 +115,6 @@ internal static class SnapshotPageReader
     private static long? ReadItem(ref Utf8JsonReader reader, StockSnapshotBuilder into, string warehouse, int index)
     {
         // A known SKU is looked up from the bytes without allocating its code; only a new SKU is materialized as a string.
-        Span<char> code = stackalloc char[MaxSkuLength];
         string? sku = null, location = null;
         var ordinal = -1;
         long? onHand = null, reserved = null, version = null;
@@ -131,9 +130,10 @@ internal static class SnapshotPageReader
 
                 sku = null;
                 ordinal = -1;
-                // Unescaped UTF-8 of at most 128 bytes is at most 128 chars, so it fits the buffer.
+                // The catalog holds codes as UTF-8: an unescaped value is looked up straight from the bytes (invalid UTF-8 is never found,
+                // so it falls to GetString, which reports it).
                 if (!reader.ValueIsEscaped && reader.ValueSpan.Length <= MaxSkuLength
-                    && into.Catalog.TryGetOrdinal(code[..reader.CopyString(code)], out var known))
+                    && into.Catalog.TryGetOrdinalUtf8(reader.ValueSpan, out var known))
                 {
                     ordinal = known;
                 }
