@@ -31,8 +31,11 @@ public delegate Task PendingSyncItemHandler(PendingSyncItem item, CancellationTo
 /// unknown target or kind, and an unreadable payload are dead-lettered at once with a message saying why: nothing is dropped silently.</para>
 /// <para>Quantities are absolute and the queue keeps only the latest pending quantity per SKU and channel (coalescing); of two items
 /// for one key claimed in one pass only the newest is sent. A quantity can still have gone stale since it was enqueued (stock sold
-/// meanwhile); a <see cref="PendingChannelQuantityGuard"/> lowers it to the current sellable quantity before it is sent. An item
-/// reclaimed after its lease expired is not compared with a newer item of its key that was already delivered (docs/pending-sync.md).</para>
+/// meanwhile); a <see cref="PendingChannelQuantityGuard"/> lowers it to the current sellable quantity before it is sent. An item whose
+/// key already has a newer delivered item (a crashed worker's lease reclaimed late) is completed as superseded by the store at claim
+/// time and never returned (docs/pending-sync.md).</para>
+/// <para>Kinds it does not send itself run through the <see cref="PendingSyncItemHandler"/> given for them (the Full Sync Job of
+/// <see cref="Reconciliation.WesReconciliationWorkflow"/>): completed when the handler returns, retried with backoff when it throws.</para>
 /// <para>Safe to use from several threads and several processes: each pass works only on the items it claimed.</para>
 /// </remarks>
 public sealed class PendingSyncWorker
