@@ -81,6 +81,100 @@ public sealed class WesReconciliationWorkflowTests
     }
 
     [Fact]
+    public async Task FullSyncJob_ScheduledByMassWesOnlyCase_RunsFromQueueSetsInventoryToWesWithoutDoubleCountingAndReplaysNothing()
+    {
+        await using var env = await StartAsync(zeroInInventory: 12);
+        var zeroed = env.Items.Where(i => i.Quantity > 0).Take(12).Select(i => i.SkuCode).ToHashSet(StringComparer.Ordinal);
+        var others = env.Items.Select(i => i.SkuCode).Where(s => !zeroed.Contains(s) && env.Sandbox.Wes.Get(Wh, s)!.OnHand > 0).ToList();
+
+        // Three SKUs the book shows one more than the shelf: the reconciliation logs them but does not overwrite them.
+        var drifted = others.Take(3).ToList();
+        foreach (var sku in drifted)
+        {
+            var onHand = env.Sandbox.Wes.Get(Wh, sku)!.OnHand;
+            await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, onHand + 1, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        }
+
+        var workflow = Reconciliation(env);
+        var result = await workflow.RunAsync("schedule", Ct);
+        Assert.True(result.FullSyncScheduled);
+        foreach (var sku in drifted)
+        {
+            Assert.NotEqual(env.Sandbox.Wes.Get(Wh, sku)!.OnHand, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        }
+
+        // An operator adds 3 at the shelf before the job runs: a WES movement the inventory has not applied yet.
+        var moved = others[5];
+        var movedBefore = (await env.Storage.Inventory.GetPositionAsync(Wh, moved, Ct))!.OnHand;
+        env.Sandbox.Wes.Adjust(Wh, moved, env.Sandbox.Wes.Get(Wh, moved)!.OnHand + 3);
+
+        var worker = new PendingSyncWorker(
+            [],
+            env.Storage.PendingSync,
+            new PendingSyncWorkerOptions { Target = WesReconciliationWorkflow.FullSyncTarget },
+            WesClient(env),
+            handlers: new Dictionary<string, PendingSyncItemHandler> { [WesReconciliationWorkflow.FullSyncKind] = workflow.HandleFullSyncItemAsync });
+        var pass = await worker.RunOnceAsync(Ct);
+
+        Assert.Equal((1, 1, 0, 0), (pass.Claimed, pass.Delivered, pass.DeadLettered, pass.Retried));
+        var states = await env.Storage.PendingSync.CountByStateAsync(Ct);
+        Assert.Equal(1, states.GetValueOrDefault(PendingSyncState.Delivered));
+        Assert.Equal(0, states.GetValueOrDefault(PendingSyncState.DeadLettered));
+        foreach (var sku in env.Items.Select(i => i.SkuCode).Where(s => s != moved))
+        {
+            Assert.Equal(env.Sandbox.Wes.Get(Wh, sku)!.OnHand, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        }
+
+        // The moved SKU was skipped: its movement is still to be applied by its WES transaction id.
+        Assert.Equal(movedBefore, (await env.Storage.Inventory.GetPositionAsync(Wh, moved, Ct))!.OnHand);
+
+        // A replay of the job changes nothing, even where the book moved since: every change had its transaction id.
+        var tx = Assert.Single(result.Actions, a => a.Action is ScheduleFullSyncAction).Action.TransactionId;
+        var drift = drifted[0];
+        var wesOfDrift = env.Sandbox.Wes.Get(Wh, drift)!.OnHand;
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, drift, wesOfDrift + 7, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+        var replay = await workflow.RunFullSyncAsync(tx, Ct);
+        Assert.Equal(0, replay.Set);
+        Assert.Equal(1, replay.Replayed);
+        Assert.Equal(1, replay.SkippedWithUnappliedMovements);
+        Assert.Equal(wesOfDrift + 7, (await env.Storage.Inventory.GetPositionAsync(Wh, drift, Ct))!.OnHand);
+        await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, drift, wesOfDrift, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
+
+        // The next reconciliation reads the movement and applies it once: the book equals the shelf everywhere, nothing counted twice.
+        var after = await workflow.RunAsync("schedule", Ct);
+        Assert.Equal(SyncRunState.Completed, after.State);
+        Assert.Contains(after.Actions, a => a.Action is ApplyWesMovementAction && a.Status == ReconciliationActionStatus.Applied);
+        foreach (var sku in env.Items.Select(i => i.SkuCode))
+        {
+            Assert.Equal(env.Sandbox.Wes.Get(Wh, sku)!.OnHand, (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand);
+        }
+
+        Assert.Equal(movedBefore + 3, (await env.Storage.Inventory.GetPositionAsync(Wh, moved, Ct))!.OnHand);
+        var last = await workflow.RunAsync("schedule", Ct);
+        Assert.Empty(last.Discrepancies);
+        Assert.False(last.FullSyncScheduled);
+    }
+
+    [Fact]
+    public async Task PendingSyncWorker_FullSyncItemWhileWesDown_RetriesWithBackoffNotDeadLettered()
+    {
+        await using var env = await StartAsync(zeroInInventory: 12);
+        var workflow = Reconciliation(env);
+        Assert.True((await workflow.RunAsync("schedule", Ct)).FullSyncScheduled);
+        env.Sandbox.Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Times = int.MaxValue });
+
+        var worker = new PendingSyncWorker(
+            [],
+            env.Storage.PendingSync,
+            new PendingSyncWorkerOptions { Target = WesReconciliationWorkflow.FullSyncTarget },
+            handlers: new Dictionary<string, PendingSyncItemHandler> { [WesReconciliationWorkflow.FullSyncKind] = workflow.HandleFullSyncItemAsync });
+        var pass = await worker.RunOnceAsync(Ct);
+
+        Assert.Equal((1, 0, 1, 0), (pass.Claimed, pass.Delivered, pass.Retried, pass.DeadLettered));
+        Assert.Equal(1, (await env.Storage.PendingSync.CountByStateAsync(Ct)).GetValueOrDefault(PendingSyncState.Pending));
+    }
+
+    [Fact]
     public async Task RunAsync_FewWesOnlySkus_FixesThemWithoutFullSync()
     {
         await using var env = await StartAsync(zeroInInventory: 2);

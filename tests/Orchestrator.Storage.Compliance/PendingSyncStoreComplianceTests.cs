@@ -101,6 +101,53 @@ public abstract class PendingSyncStoreComplianceTests : StorageComplianceTests
         Assert.Equal(1, (await Storage.PendingSync.CountByStateAsync(Ct))[PendingSyncState.Delivered]);
     }
 
+    /// <summary>A worker crashed holding an older quantity; a newer item of the same key was delivered meanwhile. When the crashed lease
+    /// expires, the older quantity must not be resent: the claim completes it as superseded instead of returning it.</summary>
+    [Fact]
+    public async Task ClaimAsync_LeaseExpiredAfterNewerItemOfSameKeyDelivered_CompletesOlderAsSupersededNotReturned()
+    {
+        await Storage.PendingSync.EnqueueAsync([Item("tx-1", "k", "{\"qty\":5}")], Ct);
+        var crashed = Assert.Single(await Storage.PendingSync.ClaimAsync(null, 10, Lease, Now, Ct));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Storage.PendingSync.EnqueueAsync([Item("tx-2", "k", "{\"qty\":3}")], Ct);
+        var newer = Assert.Single(await Storage.PendingSync.ClaimAsync(null, 10, Lease, Now, Ct));
+        Assert.Equal("tx-2", newer.Item.TransactionId);
+        Assert.True(await Storage.PendingSync.CompleteAsync(newer, Now, Ct));
+
+        Time.Advance(Lease);
+        Assert.Empty(await Storage.PendingSync.ClaimAsync(null, 10, Lease, Now, Ct));
+
+        var states = await Storage.PendingSync.CountByStateAsync(Ct);
+        Assert.Equal(2, states[PendingSyncState.Delivered]);
+        Assert.Equal(0, states.GetValueOrDefault(PendingSyncState.InFlight));
+        Assert.Equal(0, states.GetValueOrDefault(PendingSyncState.Pending));
+        Assert.False(await Storage.PendingSync.CompleteAsync(crashed, Now, Ct));
+    }
+
+    /// <summary>The superseded check compares when payloads were enqueued, not row ids: an older row that took a newer payload by
+    /// coalescing after the delivery is still sent, and an item of another key is untouched.</summary>
+    [Fact]
+    public async Task ClaimAsync_OlderRowCoalescedWithPayloadNewerThanDelivered_IsReturned()
+    {
+        await Storage.PendingSync.EnqueueAsync([Item("tx-1", "k", "{\"qty\":5}"), Item("tx-other", "other")], Ct);
+        var claims = await Storage.PendingSync.ClaimAsync(null, 10, Lease, Now, Ct);
+        var first = Assert.Single(claims, c => c.Item.TransactionId == "tx-1");
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Storage.PendingSync.EnqueueAsync([Item("tx-2", "k", "{\"qty\":3}")], Ct);
+        var second = Assert.Single(await Storage.PendingSync.ClaimAsync(null, 10, Lease, Now, Ct));
+        Assert.Equal(PendingSyncState.Pending, await Storage.PendingSync.FailAsync(first, "timeout", Now, 5, Ct));
+        Assert.True(await Storage.PendingSync.CompleteAsync(second, Now, Ct));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        await Storage.PendingSync.EnqueueAsync([Item("tx-3", "k", "{\"qty\":1}")], Ct);
+
+        var claimed = await Storage.PendingSync.ClaimAsync(null, 10, Lease, Now, Ct);
+
+        var latest = Assert.Single(claimed);
+        Assert.Equal(("tx-3", "{\"qty\":1}"), (latest.Item.TransactionId, latest.Item.Payload));
+        Time.Advance(Lease);
+        Assert.Contains(await Storage.PendingSync.ClaimAsync(null, 10, Lease, Now, Ct), c => c.Item.TransactionId == "tx-other");
+    }
+
     /// <summary>A failed send is retried at the time the caller's backoff chose, not before, with its attempt counted.</summary>
     [Fact]
     public async Task FailAsync_AttemptsLeft_RetriedAtGivenTime()

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(1208, LogLevel.Error, "Alerts of reconciliation run {RunId} could not be dispatched; the run goes on")]
     public static partial void ReconciliationAlertsFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1209, LogLevel.Information, "Full Sync Job {TransactionId} of warehouse {WarehouseId}: {Compared} SKUs compared, {Set} inventory positions set from the WES, {Replayed} already set, {SkippedMoving} skipped (WES movements not yet applied), {SkippedInventoryOnly} skipped (inventory only), {Refused} refused")]
+    public static partial void FullSyncDone(ILogger logger, string transactionId, string warehouseId, long compared, int set, int replayed, int skippedMoving, int skippedInventoryOnly, int refused);
 }

@@ -33,6 +33,9 @@ public sealed class ReconciliationPolicy
 
     private readonly ReconciliationOptions _options;
 
+    /// <summary>Gets the options (the Full Sync Job reads <see cref="ReconciliationOptions.OverwriteInventoryFromWes"/>).</summary>
+    internal ReconciliationOptions Options => _options;
+
     /// <summary>Initializes a new instance of the <see cref="ReconciliationPolicy"/> class.</summary>
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
     /// <exception cref="ValidationException">An option is out of range.</exception>

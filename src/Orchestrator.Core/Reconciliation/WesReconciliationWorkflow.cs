@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orchestrator.Alerts;
 using Orchestrator.Catalog;
+using Orchestrator.Channels;
 using Orchestrator.Diagnostics;
 using Orchestrator.Internal;
 using Orchestrator.Stock;
@@ -227,6 +228,158 @@ public sealed class WesReconciliationWorkflow
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Runs a Full Sync Job of the warehouse (seed 000: 全倉同步任務, the daily full sync): sets inventory on hand to the WES
+    /// quantity for every SKU where they differ, the WES being the truth for physical stock.
+    /// </summary>
+    /// <param name="transactionId">The job's transaction id (the pending-sync item's); SKU <c>s</c> is set under <c>{transactionId}:{s}</c>,
+    /// so a second run of the same job changes nothing.</param>
+    /// <param name="cancellationToken">Cancels the job; what was set stays set and a re-run finishes the rest.</param>
+    /// <returns>What the job did.</returns>
+    /// <remarks>
+    /// <para>SKUs with WES movements the inventory store has not applied yet (before the snapshot, or while it was read) are
+    /// <b>skipped</b>: the snapshot already includes those movements, and the reconciliation applies them later by their WES
+    /// transaction id, so setting on hand from the snapshot now would count them twice. The next reconciliation run applies the
+    /// movements and handles what is left.</para>
+    /// <para>SKUs the WES reports at 0 while inventory has stock (inventory only) are skipped unless
+    /// <see cref="ReconciliationOptions.OverwriteInventoryFromWes"/> is set, as in a reconciliation run (pause and a person decides).
+    /// SKUs the WES does not report are left alone. Reservations are not changed. Open discrepancies of the SKUs set are resolved.</para>
+    /// </remarks>
+    /// <exception cref="WarehouseApiException">The WES could not be read (ERR-INV-004); nothing was changed.</exception>
+    public async Task<FullSyncResult> RunFullSyncAsync(string transactionId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(transactionId);
+        var run = new RunState(transactionId);
+        var collected = await CollectAsync(run, cancellationToken).ConfigureAwait(false)
+            ?? throw new WarehouseApiException(ChannelFailureKind.Unavailable, run.Error ?? "the WES could not be read (ERR-INV-004)");
+        var (inventory, wes, unapplied, inFlight) = collected;
+        var moving = new HashSet<string>(inFlight, StringComparer.Ordinal);
+        moving.UnionWith(unapplied.Select(m => m.SkuCode));
+        var overwriteInventoryOnly = _policy.Options.OverwriteInventoryFromWes;
+        var catalog = wes.Catalog;
+        var adjustments = new List<InventoryAdjustment>();
+        int skippedMoving = 0, skippedInventoryOnly = 0;
+        for (var i = 0; i < wes.Length; i++)
+        {
+            var wesQty = wes.Quantities[i];
+            if (wesQty == StockSnapshot.NotReported)
+            {
+                continue;
+            }
+
+            var invQty = i < inventory.Length && inventory.Quantities[i] != StockSnapshot.NotReported ? inventory.Quantities[i] : 0;
+            if (invQty == wesQty)
+            {
+                continue;
+            }
+
+            var sku = catalog.GetCode(i);
+            if (moving.Contains(sku))
+            {
+                skippedMoving++;
+                continue;
+            }
+
+            if (wesQty == 0 && !overwriteInventoryOnly)
+            {
+                skippedInventoryOnly++;
+                continue;
+            }
+
+            adjustments.Add(new InventoryAdjustment($"{transactionId}:{sku}", _options.WarehouseId, sku, InventoryAdjustmentKind.SetOnHand, wesQty,
+                string.Create(CultureInfo.InvariantCulture, $"full sync {transactionId}: inventory {invQty}, WES {wesQty}")));
+        }
+
+        int set = 0, replayed = 0, refused = 0;
+        var setSkus = new List<string>();
+        foreach (var chunk in adjustments.Chunk(AppliedLookupBatch))
+        {
+            IReadOnlyList<InventoryAdjustmentResult> results;
+            try
+            {
+                results = await _stores.Inventory.ApplyManyAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidStockDataException)
+            {
+                // One adjustment of the chunk was refused: apply them one by one to find it; the others go on.
+                var one = new List<InventoryAdjustmentResult>(chunk.Length);
+                foreach (var adjustment in chunk)
+                {
+                    try
+                    {
+                        one.Add(await _stores.Inventory.ApplyAsync(adjustment, cancellationToken).ConfigureAwait(false));
+                    }
+                    catch (InvalidStockDataException ex)
+                    {
+                        refused++;
+                        Log.ReconciliationActionRefused(_logger, adjustment.TransactionId, "FullSync", adjustment.SkuCode, adjustment.WarehouseId, ex.Message);
+                    }
+                }
+
+                results = one;
+            }
+
+            foreach (var result in results)
+            {
+                if (result.Applied)
+                {
+                    set++;
+                    setSkus.Add(result.Position.SkuCode);
+                }
+                else
+                {
+                    replayed++;
+                }
+            }
+        }
+
+        var now = _time.GetUtcNow();
+        var resolved = 0;
+        foreach (var sku in setSkus)
+        {
+            resolved += await _stores.DiscrepancyLog.ResolveOpenAsync(_options.WarehouseId, sku, ReconciliationPolicy.Actor, $"full sync {transactionId}", now, cancellationToken).ConfigureAwait(false);
+        }
+
+        var compared = (long)catalog.Count;
+        Log.FullSyncDone(_logger, transactionId, _options.WarehouseId, compared, set, replayed, skippedMoving, skippedInventoryOnly, refused);
+        return new FullSyncResult(transactionId, _options.WarehouseId, compared, set, replayed, skippedMoving, skippedInventoryOnly, refused, resolved);
+    }
+
+    /// <summary>
+    /// Runs the Full Sync Job of a <see cref="FullSyncKind"/> pending-sync item; the <see cref="Orchestrator.Sync.PendingSyncWorker"/> calls it
+    /// through a <see cref="Orchestrator.Sync.PendingSyncItemHandler"/> registered for <see cref="FullSyncKind"/>.
+    /// </summary>
+    /// <param name="item">The item the reconciliation scheduled.</param>
+    /// <param name="cancellationToken">Cancels the job.</param>
+    /// <returns>A task that completes when the job has finished (the item may then be completed).</returns>
+    /// <exception cref="InvalidStockDataException">The payload is unreadable or of another warehouse (the item is dead-lettered).</exception>
+    /// <exception cref="WarehouseApiException">The WES could not be read (the item is retried).</exception>
+    public async Task HandleFullSyncItemAsync(PendingSyncItem item, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        FullSyncRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<FullSyncRequest>(item.Payload);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidStockDataException($"Malformed {FullSyncKind} payload: {ex.Message}");
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.WarehouseId))
+        {
+            throw new InvalidStockDataException($"Malformed {FullSyncKind} payload: it needs a warehouse.");
+        }
+
+        if (!string.Equals(request.WarehouseId, _options.WarehouseId, StringComparison.Ordinal))
+        {
+            throw new InvalidStockDataException($"The {FullSyncKind} item {item.TransactionId} is of warehouse '{request.WarehouseId}', but this workflow reconciles '{_options.WarehouseId}'.");
+        }
+
+        await RunFullSyncAsync(item.TransactionId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Builds the transaction id both systems are set to a count under.</summary>
@@ -645,6 +798,27 @@ public sealed record WesReconciliationResult(
     AlertDispatchResult? Dispatch,
     SyncKpis Kpis,
     string? Error = null);
+
+/// <summary>Reports one Full Sync Job (<see cref="WesReconciliationWorkflow.RunFullSyncAsync"/>).</summary>
+/// <param name="TransactionId">The job's transaction id.</param>
+/// <param name="WarehouseId">The warehouse.</param>
+/// <param name="Compared">SKUs compared (known to either side).</param>
+/// <param name="Set">Inventory positions set to the WES quantity now.</param>
+/// <param name="Replayed">Positions this job had already set (a re-run): nothing changed.</param>
+/// <param name="SkippedWithUnappliedMovements">Differing SKUs skipped because the WES has movements the inventory store has not applied yet; the reconciliation applies them.</param>
+/// <param name="SkippedInventoryOnly">Differing SKUs skipped because the WES has 0 and inventory has stock (unless the policy overwrites inventory from the WES).</param>
+/// <param name="Refused">Positions the inventory store refused to set (logged; left for a person).</param>
+/// <param name="ResolvedDiscrepancies">Open discrepancies resolved.</param>
+public sealed record FullSyncResult(
+    string TransactionId,
+    string WarehouseId,
+    long Compared,
+    int Set,
+    int Replayed,
+    int SkippedWithUnappliedMovements,
+    int SkippedInventoryOnly,
+    int Refused,
+    int ResolvedDiscrepancies);
 
 /// <summary>Reports the resync of one counted reconciliation task.</summary>
 /// <param name="TaskId">The task.</param>

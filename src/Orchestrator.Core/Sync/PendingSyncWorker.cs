@@ -10,6 +10,14 @@ using Orchestrator.Warehouse;
 
 namespace Orchestrator.Sync;
 
+/// <summary>Carries out one pending-sync item of a kind the <see cref="PendingSyncWorker"/> does not send itself (for example
+/// <see cref="Reconciliation.WesReconciliationWorkflow.FullSyncKind"/>).</summary>
+/// <param name="item">The claimed item.</param>
+/// <param name="cancellationToken">Cancels the work; the item is then retried.</param>
+/// <returns>A task that completes when the work is done; the item is then completed. An <see cref="InvalidStockDataException"/>
+/// or a non-transient <see cref="WarehouseApiException"/> dead-letters the item at once; any other exception retries it with backoff.</returns>
+public delegate Task PendingSyncItemHandler(PendingSyncItem item, CancellationToken cancellationToken);
+
 /// <summary>
 /// Drains the pending-sync queue (ERR-INV-002 retries): sends the channel stock pushes that failed during a channel sync, and the
 /// Inventory → WES set-stock updates recorded before they were sent, until each is delivered or dead-lettered.
@@ -23,8 +31,11 @@ namespace Orchestrator.Sync;
 /// unknown target or kind, and an unreadable payload are dead-lettered at once with a message saying why: nothing is dropped silently.</para>
 /// <para>Quantities are absolute and the queue keeps only the latest pending quantity per SKU and channel (coalescing); of two items
 /// for one key claimed in one pass only the newest is sent. A quantity can still have gone stale since it was enqueued (stock sold
-/// meanwhile); a <see cref="PendingChannelQuantityGuard"/> lowers it to the current sellable quantity before it is sent. An item
-/// reclaimed after its lease expired is not compared with a newer item of its key that was already delivered (docs/pending-sync.md).</para>
+/// meanwhile); a <see cref="PendingChannelQuantityGuard"/> lowers it to the current sellable quantity before it is sent. An item whose
+/// key already has a newer delivered item (a crashed worker's lease reclaimed late) is completed as superseded by the store at claim
+/// time and never returned (docs/pending-sync.md).</para>
+/// <para>Kinds it does not send itself run through the <see cref="PendingSyncItemHandler"/> given for them (the Full Sync Job of
+/// <see cref="Reconciliation.WesReconciliationWorkflow"/>): completed when the handler returns, retried with backoff when it throws.</para>
 /// <para>Safe to use from several threads and several processes: each pass works only on the items it claimed.</para>
 /// </remarks>
 public sealed class PendingSyncWorker
@@ -46,6 +57,7 @@ public sealed class PendingSyncWorker
     private readonly PendingSyncWorkerOptions _options;
     private readonly IWesClient? _wes;
     private readonly PendingChannelQuantityGuard? _guard;
+    private readonly Dictionary<string, PendingSyncItemHandler> _handlers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
@@ -59,7 +71,10 @@ public sealed class PendingSyncWorker
     /// sent, or <see langword="null"/> to send the queued quantity.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">The logger.</param>
-    /// <exception cref="ValidationException">The options are invalid, or two adapters share a name.</exception>
+    /// <param name="handlers">Handlers for other item kinds, by kind (for example <see cref="Reconciliation.WesReconciliationWorkflow.FullSyncKind"/> →
+    /// <see cref="Reconciliation.WesReconciliationWorkflow.HandleFullSyncItemAsync"/>), or <see langword="null"/> for none; an item of a kind
+    /// with no handler is dead-lettered as unknown.</param>
+    /// <exception cref="ValidationException">The options are invalid, two adapters share a name, or a handler is given for a kind the worker sends itself.</exception>
     public PendingSyncWorker(
         IEnumerable<IChannelAdapter> channels,
         IPendingSyncStore store,
@@ -67,7 +82,8 @@ public sealed class PendingSyncWorker
         IWesClient? wes = null,
         PendingChannelQuantityGuard? quantityGuard = null,
         TimeProvider? timeProvider = null,
-        ILogger<PendingSyncWorker>? logger = null)
+        ILogger<PendingSyncWorker>? logger = null,
+        IReadOnlyDictionary<string, PendingSyncItemHandler>? handlers = null)
     {
         ArgumentNullException.ThrowIfNull(channels);
         ArgumentNullException.ThrowIfNull(store);
@@ -92,6 +108,18 @@ public sealed class PendingSyncWorker
         _options = options;
         _wes = wes;
         _guard = quantityGuard;
+        _handlers = new Dictionary<string, PendingSyncItemHandler>(StringComparer.Ordinal);
+        foreach (var (kind, handler) in handlers ?? new Dictionary<string, PendingSyncItemHandler>())
+        {
+            ArgumentNullException.ThrowIfNull(handler);
+            if (kind is ChannelSyncWorkflow.PendingKind or WesSetStockKind)
+            {
+                throw new ValidationException($"The pending-sync worker sends '{kind}' items itself; no handler can be given for them.");
+            }
+
+            _handlers.Add(kind, handler);
+        }
+
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
     }
@@ -189,6 +217,9 @@ public sealed class PendingSyncWorker
                         await DeadLetterAsync(claim, _wes is null
                             ? "The pending-sync worker has no WES client for a WES set-stock item."
                             : $"A WES set-stock item must target '{WesTarget}', not '{claim.Item.Target}'.", tally).ConfigureAwait(false);
+                        break;
+                    case var kind when _handlers.TryGetValue(kind, out var handler):
+                        await HandleAsync(handler, claim, tally, cancellationToken).ConfigureAwait(false);
                         break;
                     default:
                         await DeadLetterAsync(claim, $"Unknown pending-sync item kind '{claim.Item.Kind}' for target '{claim.Item.Target}'.", tally).ConfigureAwait(false);
@@ -383,6 +414,37 @@ public sealed class PendingSyncWorker
         {
             // Anything else (a dropped connection, an unreadable answer) may pass: retried, and dead-lettered once the attempts are used.
             await RetryAsync(claim, $"ERR-INV-004 {ex.GetType().Name}: {ex.Message}", tally).ConfigureAwait(false);
+            return;
+        }
+
+        await CompleteAsync(claim, tally).ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(PendingSyncItemHandler handler, ClaimedSyncItem claim, Tally tally, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await handler(claim.Item, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidStockDataException ex)
+        {
+            await DeadLetterAsync(claim, $"{ex.ErrorCode} {ex.Message} (not retryable)", tally).ConfigureAwait(false);
+            return;
+        }
+        catch (WarehouseApiException ex) when (!ex.IsTransient)
+        {
+            await DeadLetterAsync(claim, $"ERR-INV-004 {ex.Kind}: {ex.Message} (not retryable)", tally).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await RetryAsync(claim, $"the pass was cancelled before the {claim.Item.Kind} item finished", tally).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex)
+        {
+            var code = (ex as OrchestratorException)?.ErrorCode ?? "ERR-SYS";
+            await RetryAsync(claim, $"{code} {ex.GetType().Name}: {ex.Message}", tally).ConfigureAwait(false);
             return;
         }
 

@@ -38,9 +38,6 @@ internal static partial class Log
     [LoggerMessage(1610, LogLevel.Information, "Stock event {EventId} ({Type}) accepted: {Skus} SKUs to sync, duplicate {Duplicate}")]
     public static partial void EventAccepted(ILogger logger, string eventId, string type, int skus, bool duplicate);
 
-    [LoggerMessage(1611, LogLevel.Information, "Full Sync Job {TransactionId} for {WarehouseId}: {Changed} inventory positions set from the WES, {Paused} SKUs paused, {Pushed} pending Inventory → WES updates kept")]
-    public static partial void FullSyncDone(ILogger logger, string transactionId, string warehouseId, int changed, int paused, int pushed);
-
     [LoggerMessage(1612, LogLevel.Warning, "A channel named {Channel} has listings but no adapter is registered for it; its listings are ignored")]
     public static partial void ListingsWithoutAdapter(ILogger logger, string channel);
 

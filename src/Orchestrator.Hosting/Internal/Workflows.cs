@@ -103,6 +103,21 @@ internal sealed class Workflows(OrchestratorRuntime runtime) : IDisposable
             sp.GetService<IWesClient>(),
             null,
             runtime.Time,
-            sp.GetService<ILogger<PendingSyncWorker>>());
+            sp.GetService<ILogger<PendingSyncWorker>>(),
+            FullSyncHandlers());
+    }
+
+    /// <summary>The Full Sync Job handler, when the host has a WES: the reconciliation workflow runs the job the reconciliation scheduled.</summary>
+    private Dictionary<string, PendingSyncItemHandler>? FullSyncHandlers()
+    {
+        if (runtime.Services.GetService<IWesClient>() is null)
+        {
+            return null;
+        }
+
+        return new Dictionary<string, PendingSyncItemHandler>(StringComparer.Ordinal)
+        {
+            [WesReconciliationWorkflow.FullSyncKind] = (item, ct) => Reconciliation().HandleFullSyncItemAsync(item, ct),
+        };
     }
 }

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 6021, Level = LogLevel.Warning, Message = "Refused inventory adjustment {TransactionId} for {WarehouseId}/{SkuCode}: {Reason}")]
     public static partial void AdjustmentRefused(ILogger logger, string transactionId, string warehouseId, string skuCode, string reason);
+
+    [LoggerMessage(EventId = 6022, Level = LogLevel.Information, Message = "Completed {Count} pending-sync items of target {Target} as superseded at claim: a newer item with the same coalescing key was already delivered")]
+    public static partial void ClaimSuperseded(ILogger logger, int count, string target);
 }

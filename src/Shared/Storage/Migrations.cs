@@ -16,7 +16,7 @@ internal sealed record Migration(int Version, string Description, IReadOnlyList<
 internal static class Migrations
 {
     /// <summary>The newest schema version this code knows.</summary>
-    public const int Latest = 1;
+    public const int Latest = 2;
 
     public static IReadOnlyList<Migration> All(RelationalDatabase database)
     {
@@ -208,7 +208,14 @@ internal static class Migrations
             """,
         };
         v1.AddRange(database.EngineSpecificV1);
-        return [new Migration(1, "initial schema", v1)];
+        var v2 = new List<string>
+        {
+            // When a queue item's payload was last enqueued (insert or coalescing upsert): a claim completes as superseded an item
+            // whose key already has a delivered item enqueued later, so a reclaimed stale lease never resends an older quantity.
+            "ALTER TABLE pending_sync ADD COLUMN enqueued_at bigint NOT NULL DEFAULT 0",
+            "CREATE INDEX ix_pending_sync_key ON pending_sync (coalescing_key, state)",
+        };
+        return [new Migration(1, "initial schema", v1), new Migration(2, "pending_sync.enqueued_at for superseded claims", v2)];
     }
 
     /// <summary>Brings the schema to <see cref="Latest"/>.</summary>

@@ -44,8 +44,8 @@ internal sealed class PendingSyncStore(RelationalDatabase database, TimeProvider
                     connection,
                     transaction,
                     """
-                    INSERT INTO pending_sync (transaction_id, target, kind, coalescing_key, payload, priority, not_before, state, attempts, created_at, updated_at)
-                    VALUES (@transaction_id, @target, @kind, @key, @payload, @priority, @not_before, 'PENDING', 0, @now, @now)
+                    INSERT INTO pending_sync (transaction_id, target, kind, coalescing_key, payload, priority, not_before, state, attempts, created_at, updated_at, enqueued_at)
+                    VALUES (@transaction_id, @target, @kind, @key, @payload, @priority, @not_before, 'PENDING', 0, @now, @now, @now)
                     ON CONFLICT (coalescing_key) WHERE state = 'PENDING' DO UPDATE SET
                         transaction_id = excluded.transaction_id,
                         target = excluded.target,
@@ -53,7 +53,8 @@ internal sealed class PendingSyncStore(RelationalDatabase database, TimeProvider
                         payload = excluded.payload,
                         priority = excluded.priority,
                         not_before = CASE WHEN pending_sync.not_before > excluded.not_before THEN pending_sync.not_before ELSE excluded.not_before END,
-                        updated_at = excluded.updated_at
+                        updated_at = excluded.updated_at,
+                        enqueued_at = excluded.enqueued_at
                     """);
                 await using (remember.ConfigureAwait(false))
                 await using (upsert.ConfigureAwait(false))
@@ -102,6 +103,38 @@ internal sealed class PendingSyncStore(RelationalDatabase database, TimeProvider
             async (connection, transaction) =>
             {
                 var filter = target is null ? string.Empty : "AND target = @target";
+
+                // A claimable item whose key already has a delivered item enqueued after it is stale (quantities are absolute):
+                // it is completed as superseded instead of being returned, so a reclaimed stale lease never resends an older value.
+                var supersede = Sql.Command(
+                    connection,
+                    transaction,
+                    $"""
+                    UPDATE pending_sync SET state = 'DELIVERED', lease_token = NULL, lease_expires_at = NULL, updated_at = @now,
+                        last_error = 'superseded: a newer item with the same coalescing key was already delivered'
+                    WHERE id IN (
+                        SELECT p.id FROM pending_sync p
+                        WHERE ((p.state = 'PENDING' AND p.not_before <= @now) OR (p.state = 'IN_FLIGHT' AND p.lease_expires_at <= @now)) {(target is null ? string.Empty : "AND p.target = @target")}
+                          AND EXISTS (
+                            SELECT 1 FROM pending_sync d
+                            WHERE d.coalescing_key = p.coalescing_key AND d.state = 'DELIVERED'
+                              AND (d.enqueued_at > p.enqueued_at OR (d.enqueued_at = p.enqueued_at AND d.id > p.id)))
+                        {database.ForUpdateSkipLocked})
+                    """);
+                await using (supersede.ConfigureAwait(false))
+                {
+                    supersede.Add("@now", now);
+                    if (target is not null)
+                    {
+                        supersede.Add("@target", target);
+                    }
+
+                    var superseded = await supersede.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                    if (superseded > 0)
+                    {
+                        Log.ClaimSuperseded(logger, superseded, target ?? "*");
+                    }
+                }
 
                 // A claim whose lease ran out is claimable again: its holder is presumed dead, and its late Complete is refused by the token.
                 // That lost attempt counts, so an item that kills its worker every time still reaches the dead letters.
