@@ -65,7 +65,7 @@ internal sealed record SampleSettings(int Skus, double Drift, int Orders, int Cy
           --skus N       SKUs per channel in the generated catalog (default 5000)
           --drift P      share of SKUs whose WES stock differs from the channels (default 0.02)
           --orders N     orders each channel's simulator streams per cycle (default 200)
-          --cycles N     order-streaming cycles; each is polled at least twice, so orders are re-read (default 2)
+          --cycles N     order-streaming cycles; intake polls every second with a 30-min look-back, so orders are re-read (default 2)
           --faults       inject sandbox faults: Naver's stock reads fail in the first sync (the channel is skipped), some
                          Coupang pushes fail (they land in the pending-sync queue and drain); a further sync converges
           --data DIR     data folder for the SQLite file and Cafe24 tokens (default ./.data; the file is recreated per run)
