@@ -66,8 +66,9 @@ internal sealed record SampleSettings(int Skus, double Drift, int Orders, int Cy
           --drift P      share of SKUs whose WES stock differs from the channels (default 0.02)
           --orders N     orders each channel's simulator streams per cycle (default 200)
           --cycles N     order-streaming cycles; intake polls every second with a 30-min look-back, so orders are re-read (default 2)
-          --faults       inject sandbox faults: Naver's stock reads fail in the first sync (the channel is skipped), some
-                         Coupang pushes fail (they land in the pending-sync queue and drain); a further sync converges
+          --faults       inject sandbox faults: Naver's stock reads fail in the first sync (the channel is skipped), Coupang
+                         pushes after the 300th fail (they land in the pending-sync queue and drain); syncs repeat (at most 5)
+                         until one compares every listing and finds nothing to push
           --data DIR     data folder for the SQLite file and Cafe24 tokens (default ./.data; the file is recreated per run)
           --seed N       random seed of the catalog and the drift (default 42)
           --rps N        simulator limit per channel; the adapters use 80 % of it (default 1000)
