@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+// A worker host as a merchant would write it: everything comes from configuration (environment variables Orchestrator__…,
+// set by the crash tests), plus Crash__Storage (sqlite | postgresql) and Crash__Listings (the listings CSV path).
+var builder = Host.CreateApplicationBuilder(args);
+var cfg = builder.Configuration.GetSection("Orchestrator");
+var storage = builder.Configuration["Crash:Storage"] ?? "sqlite";
+var listings = builder.Configuration["Crash:Listings"] ?? throw new InvalidOperationException("Crash:Listings is not set.");
+builder.Services.AddOrchestrator(cfg, b =>
+{
+    _ = storage == "postgresql" ? b.UsePostgreSql(cfg.GetSection("Storage")) : b.UseSqlite(cfg.GetSection("Storage"));
+    b.AddWes(cfg.GetSection("Wes"))
+        .AddCoupang("coupang", cfg.GetSection("Channels:coupang"))
+        .AddNaver("naver", cfg.GetSection("Channels:naver"))
+        .AddCafe24("cafe24", cfg.GetSection("Channels:cafe24"))
+        .UseListingsCsv(listings);
+});
+using var host = builder.Build();
+await host.RunAsync();
