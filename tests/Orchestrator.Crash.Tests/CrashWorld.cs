@@ -42,7 +42,7 @@ internal sealed class CrashWorld : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Orchestrator__WarehouseId"] = Warehouse,
-            ["Orchestrator__LeaseDuration"] = "00:00:03",
+            ["Orchestrator__LeaseDuration"] = "00:00:05",
             ["Orchestrator__ShutdownGracePeriod"] = "00:00:02",
             ["Orchestrator__ErrorBackoff"] = "00:00:01",
             ["Orchestrator__LockRetryDelay"] = "00:00:00.500",
@@ -50,30 +50,30 @@ internal sealed class CrashWorld : IAsyncDisposable
             ["Orchestrator__ChannelSync__Cron"] = "*/2 * * * * *",
             ["Orchestrator__Reconciliation__Enabled"] = "false",
             ["Orchestrator__PendingSyncInterval"] = "00:00:01",
-            ["Orchestrator__Intake__PollInterval"] = "00:00:00.500",
-            ["Orchestrator__Intake__LockLease"] = "00:00:03",
+            ["Orchestrator__Intake__PollInterval"] = "00:00:01",
+            ["Orchestrator__Intake__LockLease"] = "00:00:05",
             ["Orchestrator__Intake__PageSize"] = "20",
-            ["Orchestrator__Storage__ConnectionString"] = connectionString,
-            ["Orchestrator__Wes__BaseAddress"] = sandbox.Wes.BaseAddress.ToString(),
-            ["Orchestrator__Wes__ApiKey"] = sandbox.Wes.ApiKey,
-            ["Orchestrator__Channels__coupang__BaseAddress"] = sandbox.Coupang.BaseAddress.ToString(),
-            ["Orchestrator__Channels__coupang__VendorId"] = sandbox.Coupang.VendorId,
-            ["Orchestrator__Channels__coupang__AccessKey"] = sandbox.Coupang.AccessKey,
-            ["Orchestrator__Channels__coupang__SecretKey"] = sandbox.Coupang.SecretKey,
-            ["Orchestrator__Channels__coupang__RequestsPerSecond"] = "1000",
-            ["Orchestrator__Channels__coupang__Burst"] = "100",
-            ["Orchestrator__Channels__naver__BaseAddress"] = sandbox.Naver.BaseAddress.ToString(),
-            ["Orchestrator__Channels__naver__ClientId"] = sandbox.Naver.ClientId,
-            ["Orchestrator__Channels__naver__ClientSecret"] = sandbox.Naver.ClientSecret,
-            ["Orchestrator__Channels__naver__RequestsPerSecond"] = "1000",
-            ["Orchestrator__Channels__naver__Burst"] = "100",
-            ["Orchestrator__Channels__cafe24__BaseAddress"] = sandbox.Cafe24.BaseAddress.ToString(),
-            ["Orchestrator__Channels__cafe24__MallId"] = sandbox.Cafe24.MallId,
-            ["Orchestrator__Channels__cafe24__ClientId"] = sandbox.Cafe24.ClientId,
-            ["Orchestrator__Channels__cafe24__ClientSecret"] = sandbox.Cafe24.ClientSecret,
-            ["Orchestrator__Channels__cafe24__TokenDirectory"] = cafe24Tokens,
-            ["Orchestrator__Channels__cafe24__RequestsPerSecond"] = "1000",
-            ["Orchestrator__Channels__cafe24__Burst"] = "100",
+            ["Connections__Storage__ConnectionString"] = connectionString,
+            ["Connections__Wes__BaseAddress"] = sandbox.Wes.BaseAddress.ToString(),
+            ["Connections__Wes__ApiKey"] = sandbox.Wes.ApiKey,
+            ["Connections__Channels__coupang__BaseAddress"] = sandbox.Coupang.BaseAddress.ToString(),
+            ["Connections__Channels__coupang__VendorId"] = sandbox.Coupang.VendorId,
+            ["Connections__Channels__coupang__AccessKey"] = sandbox.Coupang.AccessKey,
+            ["Connections__Channels__coupang__SecretKey"] = sandbox.Coupang.SecretKey,
+            ["Connections__Channels__coupang__RequestsPerSecond"] = "1000",
+            ["Connections__Channels__coupang__Burst"] = "100",
+            ["Connections__Channels__naver__BaseAddress"] = sandbox.Naver.BaseAddress.ToString(),
+            ["Connections__Channels__naver__ClientId"] = sandbox.Naver.ClientId,
+            ["Connections__Channels__naver__ClientSecret"] = sandbox.Naver.ClientSecret,
+            ["Connections__Channels__naver__RequestsPerSecond"] = "1000",
+            ["Connections__Channels__naver__Burst"] = "100",
+            ["Connections__Channels__cafe24__BaseAddress"] = sandbox.Cafe24.BaseAddress.ToString(),
+            ["Connections__Channels__cafe24__MallId"] = sandbox.Cafe24.MallId,
+            ["Connections__Channels__cafe24__ClientId"] = sandbox.Cafe24.ClientId,
+            ["Connections__Channels__cafe24__ClientSecret"] = sandbox.Cafe24.ClientSecret,
+            ["Connections__Channels__cafe24__TokenDirectory"] = cafe24Tokens,
+            ["Connections__Channels__cafe24__RequestsPerSecond"] = "1000",
+            ["Connections__Channels__cafe24__Burst"] = "100",
         };
     }
 
@@ -302,6 +302,7 @@ internal sealed class HostProcess : IDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Lock _logLock = new();
+    private bool _disposed;
 
     public HostProcess(Process process, string logPath)
     {
@@ -320,6 +321,11 @@ internal sealed class HostProcess : IDisposable
     /// <summary>Kills the process with SIGKILL (Linux) and waits for it to be gone.</summary>
     public async Task KillAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -330,6 +336,12 @@ internal sealed class HostProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _process.Dispose();
         lock (_logLock)
         {
