@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Orchestrator.Sandbox.Faults;
 using Orchestrator.Storage;
 
 namespace Orchestrator.Crash.Tests;
@@ -48,9 +49,17 @@ public sealed class CrashTests
         });
 
         var kills = 0;
+        var faults = 0;
         for (var i = 0; i < KillsPerStore; i++)
         {
             using var host = world.Launch();
+            if (random.NextDouble() < 0.3)
+            {
+                // Coupang refuses a few pushes in a row (beyond the adapter's retries): those pushes go to the pending-sync queue.
+                world.Sandbox.Coupang.Faults.Add(new FaultRule(SandboxFaultKind.Status) { Method = "PUT", PathContains = "/quantities/", Times = 6, StatusCode = 503 });
+                faults += 6;
+            }
+
             await Task.Delay(random.Next(200, 3_500), TestContext.Current.CancellationToken);
             Assert.False(host.HasExited, $"seed {seed}: host {i + 1} exited by itself ({(host.HasExited ? host.ExitCode : 0)}).\n{world.Logs()}");
             await host.KillAsync();
@@ -59,8 +68,9 @@ public sealed class CrashTests
 
         await stop.CancelAsync();
         await stream;
+        world.Sandbox.Coupang.Faults.Clear();
         var report = await FinalRunAsync(world, seed);
-        var line = $"{storage}: seed {seed}, kills {kills}, launches {world.Launched}, orders {world.OrdersDelivered}, channel pushes {world.ChannelWrites}, {report}";
+        var line = $"{storage}: seed {seed}, kills {kills}, launches {world.Launched}, orders {world.OrdersDelivered}, channel pushes {world.ChannelWrites}, 503s scripted {faults} (applied {world.Sandbox.Coupang.Faults.AppliedCount}), {report}";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         Console.WriteLine("crash test " + line);
     }
