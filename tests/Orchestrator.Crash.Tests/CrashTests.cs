@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Globalization;
+using Orchestrator.Sandbox.Faults;
+using Orchestrator.Storage;
+
+namespace Orchestrator.Crash.Tests;
+
+/// <summary>
+/// Host processes killed with SIGKILL at random moments while orders stream in and channel syncs run, then one clean run:
+/// every order delivered is buffered once with its task and marked at its source, the pending-sync queue drains, the channels
+/// converge. Set <c>ORCHESTRATOR_CRASH_SEED</c> to replay a seed printed by a failing run.
+/// </summary>
+public sealed class CrashTests
+{
+    private const int KillsPerStore = 30;
+
+    [Fact]
+    public async Task Sqlite_host_killed_30_times_loses_and_doubles_nothing() => await RunAsync("sqlite");
+
+    [Fact]
+    public async Task PostgreSql_host_killed_30_times_loses_and_doubles_nothing()
+    {
+        CrashWorld.PostgresOrSkip();
+        await RunAsync("postgresql");
+    }
+
+    internal static int Seed(string name)
+    {
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("ORCHESTRATOR_CRASH_SEED"), CultureInfo.InvariantCulture, out var s) ? s : Random.Shared.Next();
+        TestContext.Current.TestOutputHelper?.WriteLine($"{name}: seed {seed} (replay: ORCHESTRATOR_CRASH_SEED={seed} dotnet test tests/Orchestrator.Crash.Tests -c Release)");
+        Console.WriteLine($"crash test {name}: seed {seed}");
+        return seed;
+    }
+
+    private static async Task RunAsync(string storage)
+    {
+        var seed = Seed(storage);
+        var random = new Random(seed);
+        var orderRandom = new Random(seed + 1);
+        await using var world = await CrashWorld.StartAsync(storage);
+        using var stop = new CancellationTokenSource();
+        var stream = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                world.AddOrders(orderRandom);
+                await Task.Delay(orderRandom.Next(50, 250), CancellationToken.None);
+            }
+        });
+
+        var kills = 0;
+        var faults = 0;
+        for (var i = 0; i < KillsPerStore; i++)
+        {
+            using var host = world.Launch();
+            if (random.NextDouble() < 0.3)
+            {
+                // Coupang refuses a few pushes in a row (beyond the adapter's retries): those pushes go to the pending-sync queue.
+                world.Sandbox.Coupang.Faults.Add(new FaultRule(SandboxFaultKind.Status) { Method = "PUT", PathContains = "/quantities/", Times = 6, StatusCode = 503 });
+                faults += 6;
+            }
+
+            await Task.Delay(random.Next(200, 3_500), TestContext.Current.CancellationToken);
+            Assert.False(host.HasExited, $"seed {seed}: host {i + 1} exited by itself ({(host.HasExited ? host.ExitCode : 0)}).\n{world.Logs()}");
+            await host.KillAsync();
+            kills++;
+        }
+
+        await stop.CancelAsync();
+        await stream;
+        world.Sandbox.Coupang.Faults.Clear();
+        var report = await FinalRunAsync(world, seed);
+        var line = $"{storage}: seed {seed}, kills {kills}, launches {world.Launched}, orders {world.OrdersDelivered}, channel pushes {world.ChannelWrites}, 503s scripted {faults} (applied {world.Sandbox.Coupang.Faults.AppliedCount}), {report}";
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        Console.WriteLine("crash test " + line);
+    }
+
+    /// <summary>Runs one host until everything settled (or a deadline), kills it, and asserts the invariants exactly.</summary>
+    internal static async Task<string> FinalRunAsync(CrashWorld world, int seed, int hosts = 1)
+    {
+        var final = Enumerable.Range(0, hosts).Select(_ => world.Launch()).ToList();
+        await using var store = await world.OpenStoreAsync();
+        var deadline = Stopwatch.StartNew();
+        DateTimeOffset? settledAt = null;
+        int? writesAtSettle = null;
+        DateTimeOffset? quietFrom = null;
+        var converged = false;
+        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            Assert.All(final, h => Assert.False(h.HasExited, $"seed {seed}: the final host exited by itself.\n{world.Logs()}"));
+            if (!await OrdersSettledAsync(world, store) || !await QueueDrainedAsync(store))
+            {
+                settledAt = null;
+                continue;
+            }
+
+            // Converged: a sync run that started after everything settled, then one more that pushed nothing.
+            settledAt ??= DateTimeOffset.UtcNow;
+            var runs = await store.SyncRuns.GetRecentAsync(10, TestContext.Current.CancellationToken);
+            var completedSince = runs.Where(r => r.State == SyncRunState.Completed && r.StartedAt > settledAt && r.CompletedAt is not null).ToList();
+            if (writesAtSettle is null)
+            {
+                if (completedSince.Count > 0)
+                {
+                    writesAtSettle = world.ChannelWrites;
+                    quietFrom = completedSince.Max(r => r.CompletedAt);
+                }
+
+                continue;
+            }
+
+            if (runs.Any(r => r.State == SyncRunState.Completed && r.StartedAt > quietFrom))
+            {
+                converged = world.ChannelWrites == writesAtSettle;
+                break;
+            }
+        }
+
+        foreach (var h in final)
+        {
+            await h.KillAsync();
+            h.Dispose();
+        }
+
+        await AssertOrdersAsync(world, store, seed);
+        var states = await store.PendingSync.CountByStateAsync(CancellationToken.None);
+        Assert.True(states.GetValueOrDefault(PendingSyncState.Pending) + states.GetValueOrDefault(PendingSyncState.InFlight) + states.GetValueOrDefault(PendingSyncState.DeadLettered) == 0,
+            $"seed {seed}: the pending-sync queue did not drain: {string.Join(", ", states.Select(s => $"{s.Key}={s.Value}"))}");
+        Assert.True(converged, $"seed {seed}: the channels did not converge (a sync after the last order still pushed, or no sync completed in time).\n{world.Logs()}");
+        return $"pending-sync delivered {states.GetValueOrDefault(PendingSyncState.Delivered)}, settled in {deadline.Elapsed.TotalSeconds:F1} s, violations 0";
+    }
+
+    private static async Task<bool> OrdersSettledAsync(CrashWorld world, StoreView store)
+    {
+        var orders = world.Orders();
+        foreach (var source in orders.Select(o => o.Source).Distinct())
+        {
+            var counts = await store.OrderBuffer.CountByStatusAsync(source, CancellationToken.None);
+            if (counts.Values.Sum() != orders.Count(o => o.Source == source)
+                || (await store.OrderBuffer.GetNotMarkedAtSourceAsync(source, 1, CancellationToken.None)).Count > 0
+                || (await store.OrderBuffer.GetWithoutTaskAsync(source, 1, CancellationToken.None)).Count > 0)
+            {
+                return false;
+            }
+        }
+
+        return orders.All(o => o.Marked());
+    }
+
+    private static async Task<bool> QueueDrainedAsync(StoreView store)
+    {
+        var states = await store.PendingSync.CountByStateAsync(CancellationToken.None);
+        return states.GetValueOrDefault(PendingSyncState.Pending) + states.GetValueOrDefault(PendingSyncState.InFlight) == 0;
+    }
+
+    private static async Task AssertOrdersAsync(CrashWorld world, StoreView store, int seed)
+    {
+        var orders = world.Orders();
+        Assert.NotEmpty(orders);
+        Assert.Equal(orders.Count, orders.Select(o => (o.Source, o.OrderId)).Distinct().Count());
+        foreach (var source in new[] { "coupang", "naver", "cafe24" })
+        {
+            var counts = await store.OrderBuffer.CountByStatusAsync(source, CancellationToken.None);
+            Assert.True(orders.Count(o => o.Source == source) == counts.Values.Sum(), $"seed {seed}: {source}: {orders.Count(o => o.Source == source)} orders delivered, {counts.Values.Sum()} buffered.");
+            Assert.Empty(await store.OrderBuffer.GetNotMarkedAtSourceAsync(source, 10, CancellationToken.None));
+            Assert.Empty(await store.OrderBuffer.GetWithoutTaskAsync(source, 10, CancellationToken.None));
+        }
+
+        foreach (var (source, orderId, marked) in orders)
+        {
+            var buffered = await store.OrderBuffer.GetAsync(source, orderId, CancellationToken.None);
+            Assert.True(buffered is not null, $"seed {seed}: {source} order {orderId} is not in the buffer.");
+            Assert.True(buffered.Flow is not null, $"seed {seed}: {source} order {orderId} has no task.");
+            Assert.True(buffered.MarkedAtSourceAt is not null && marked(), $"seed {seed}: {source} order {orderId} is not marked at its source.");
+        }
+    }
+}
