@@ -40,7 +40,7 @@ internal sealed record SampleSettings(int Skus, double Drift, int Orders, int Cy
     public static SampleSettings From(IConfigurationSection section)
     {
         var s = new SampleSettings(
-            section.GetValue("Skus", 5_000),
+            section.GetValue("Skus", 20_000),
             section.GetValue("Drift", 0.02),
             section.GetValue("Orders", 200),
             section.GetValue("Cycles", 2),
@@ -62,7 +62,7 @@ internal sealed record SampleSettings(int Skus, double Drift, int Orders, int Cy
 
         Usage: dotnet run --project samples/Orchestrator.Samples.Console -- [options]
 
-          --skus N       SKUs per channel in the generated catalog (default 5000)
+          --skus N       SKUs per channel in the generated catalog (default 20000)
           --drift P      share of SKUs whose WES stock differs from the channels (default 0.02)
           --orders N     orders each channel's simulator streams per cycle (default 200)
           --cycles N     order-streaming cycles; intake polls every second with a 30-min look-back, so orders are re-read (default 2)

@@ -61,6 +61,17 @@ public sealed class OrchestratorHostingOptions
     /// <summary>Gets or sets whether order intake runs in this host (one poller per registered <see cref="IOrderSource"/>).</summary>
     public bool IntakeEnabled { get; set; } = true;
 
+    /// <summary>Gets or sets whether this host carries out the buffered orders' tasks (when the host registers at least one <see cref="Orchestrator.Intake.IOrderFlowHandler"/>).</summary>
+    public bool OrderTasksEnabled { get; set; } = true;
+
+    /// <summary>Gets or sets how often the order tasks are looked at.</summary>
+    /// <value>Default 5 seconds; 100 ms to 1 hour.</value>
+    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]
+    public TimeSpan OrderTaskInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets the order task options (attempts, backoff, in-progress timeout, batch size).</summary>
+    public Orchestrator.Intake.OrderTaskOptions OrderTasks { get; set; } = new();
+
     /// <summary>Gets or sets how long an event-triggered channel sync waits for more events to join it.</summary>
     /// <value>Default 2 seconds; 0 to 5 minutes.</value>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]

@@ -10,6 +10,7 @@ using Orchestrator.Hosting;
 using Orchestrator.Hosting.Internal;
 using Orchestrator.Hosting.Listings;
 using Orchestrator.Intake;
+using Orchestrator.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -142,6 +143,11 @@ public static class OrchestratorServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => Job(sp, r => r.Options.Reconciliation.Enabled, r => new ReconciliationService(r, sp.GetRequiredService<Workflows>())));
         services.AddSingleton<IHostedService>(sp => Job(sp, r => r.Options.PendingSyncEnabled, r => new PendingSyncService(r, sp.GetRequiredService<Workflows>())));
         services.AddSingleton<IHostedService>(sp => new IntakeHost(sp.GetRequiredService<OrchestratorRuntime>(), sp.GetRequiredService<ServiceRegistry>()));
+        services.AddSingleton<IHostedService>(sp => Job(
+            sp,
+            r => r.Options.OrderTasksEnabled && sp.GetRequiredService<ServiceRegistry>().Has(typeof(IOrderFlowHandler)),
+            r => new OrderTaskService(r, new OrderTaskRunner(
+                sp.GetRequiredService<IOrderBufferStore>(), sp.GetServices<IOrderFlowHandler>(), r.Options.OrderTasks, r.Time, sp.GetService<ILogger<OrderTaskRunner>>()))));
 
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>(OrchestratorHealthChecks.Store, HealthStatus.Unhealthy, [OrchestratorHealthChecks.Tag])

@@ -79,6 +79,38 @@ internal sealed class PendingSyncService(OrchestratorRuntime runtime, Workflows 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
 
+/// <summary>The order tasks: every interval, carries out the buffered orders' tasks through the host's <see cref="Orchestrator.Intake.IOrderFlowHandler"/>s (NEW → IN_PROGRESS → COMPLETED or FAILED, retries with backoff, interrupted tasks recovered).</summary>
+internal sealed class OrderTaskService(OrchestratorRuntime runtime, Orchestrator.Intake.OrderTaskRunner runner)
+    : JobService(runtime, JobNames.OrderTasks, JobNames.OrderTasks)
+{
+    protected override bool OncePerTick => false;
+
+    protected override DateTimeOffset? NextRun(DateTimeOffset now, OrchestratorRunOutcome? last) =>
+        now + (last is OrchestratorRunOutcome.Failed ? Max(Runtime.Options.ErrorBackoff, Runtime.Options.OrderTaskInterval) : Runtime.Options.OrderTaskInterval);
+
+    protected override TimeSpan? Period(DateTimeOffset now) => Runtime.Options.OrderTaskInterval;
+
+    protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
+    {
+        int completed = 0, failed = 0, recovered = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var pass = await runner.RunOnceAsync(cancellationToken).ConfigureAwait(false);
+            completed += pass.Completed;
+            failed += pass.Failed;
+            recovered += pass.Recovered;
+            if (pass.Completed + pass.Failed + pass.Recovered < Runtime.Options.OrderTasks.BatchSize)
+            {
+                break; // less than a batch: nothing more is waiting now
+            }
+        }
+
+        return WorkResult.Success(string.Create(CultureInfo.InvariantCulture, $"{completed} completed, {failed} failed, {recovered} recovered"));
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}
+
 /// <summary>The hosted job names.</summary>
 internal static class JobNames
 {
@@ -86,6 +118,7 @@ internal static class JobNames
     public const string Reconciliation = "reconciliation";
     public const string PendingSync = "pending-sync";
     public const string IntakePrefix = "intake:";
+    public const string OrderTasks = "order-tasks";
 
     public static TimeSpan PeriodOf(CronSchedule schedule, DateTimeOffset now)
     {

@@ -75,6 +75,7 @@ internal sealed class OrchestratorHostingOptionsValidator : IValidateOptions<Orc
         Check(options.ReconciliationWorkflow, "Orchestrator:ReconciliationWorkflow", errors);
         Check(options.PendingSyncWorker, "Orchestrator:PendingSyncWorker", errors);
         Check(options.Intake, "Orchestrator:Intake", errors);
+        Check(options.OrderTasks, "Orchestrator:OrderTasks", errors);
         foreach (var (channel, rule) in options.ChannelRules)
         {
             Check(rule, $"Orchestrator:ChannelRules:{channel}", errors);
