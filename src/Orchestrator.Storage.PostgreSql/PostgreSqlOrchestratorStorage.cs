@@ -37,6 +37,9 @@ public sealed class PostgreSqlOrchestratorStorage : IAsyncDisposable
     /// <summary>Gets the inventory book of record.</summary>
     public IInventoryStore Inventory => _stores.Inventory;
 
+    /// <summary>Gets the stores, for the builder registration.</summary>
+    internal StoreSet Stores => _stores;
+
     /// <summary>Gets the order buffer and its tasks.</summary>
     public IOrderBufferStore OrderBuffer => _stores.OrderBuffer;
 
