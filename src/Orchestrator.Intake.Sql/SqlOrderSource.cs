@@ -93,7 +93,9 @@ public sealed class SqlOrderSource : IOrderSource
 
                 sql.Append(CultureInfo.InvariantCulture, $" ORDER BY {_changed}, {_idText} LIMIT @limit");
                 Add(command, "@limit", query.PageSize + 1);
+#pragma warning disable CA2100 // table and column names come from SqlOrderSourceOptions, validated as plain identifiers in the constructor and quoted; parameter names are generated; every value is a parameter
                 command.CommandText = sql.ToString();
+#pragma warning restore CA2100
 
                 var heads = new List<(string Id, DateTimeOffset Created, DateTimeOffset Changed, string Status, string? Warehouse)>(query.PageSize + 1);
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -142,7 +144,9 @@ public sealed class SqlOrderSource : IOrderSource
                     var ids = AddList(update, "i", chunk);
                     var statuses = AddList(update, "s", _options.NewStatuses);
                     Add(update, "@received", _options.ReceivedStatus);
+#pragma warning disable CA2100 // table and column names come from SqlOrderSourceOptions, validated as plain identifiers in the constructor and quoted; parameter names are generated; every value is a parameter
                     update.CommandText = $"UPDATE {_orders} SET {_status} = @received WHERE {_idText} IN ({ids}) AND {_status} IN ({statuses})";
+#pragma warning restore CA2100
                     await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
@@ -151,7 +155,9 @@ public sealed class SqlOrderSource : IOrderSource
                 await using (check.ConfigureAwait(false))
                 {
                     var ids = AddList(check, "i", chunk);
+#pragma warning disable CA2100 // table and column names come from SqlOrderSourceOptions, validated as plain identifiers in the constructor and quoted; parameter names are generated; every value is a parameter
                     check.CommandText = $"SELECT {_idText}, {_status} FROM {_orders} WHERE {_idText} IN ({ids})";
+#pragma warning restore CA2100
                     var found = new Dictionary<string, string>(StringComparer.Ordinal);
                     var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     await using (reader.ConfigureAwait(false))
@@ -193,7 +199,9 @@ public sealed class SqlOrderSource : IOrderSource
             await using (command.ConfigureAwait(false))
             {
                 command.CommandTimeout = (int)_options.CommandTimeout.TotalSeconds;
+#pragma warning disable CA2100 // table and column names come from SqlOrderSourceOptions, validated as plain identifiers in the constructor and quoted; parameter names are generated; every value is a parameter
                 command.CommandText = _lines + "(" + AddList(command, "i", chunk) + ")";
+#pragma warning restore CA2100
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {

@@ -323,7 +323,9 @@ internal sealed class SqliteDatabase : RelationalDatabase, IAsyncDisposable
         var command = connection.CreateCommand();
         await using (command.ConfigureAwait(false))
         {
+#pragma warning disable CA2100 // only the connection's PRAGMA literals reach here (busy_timeout is an int from validated options)
             command.CommandText = text;
+#pragma warning restore CA2100
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -87,7 +87,9 @@ internal sealed class DiscrepancyLogStore(RelationalDatabase database) : IDiscre
 
                     // One row more than the page tells whether another page follows.
                     command.Add("@limit", query.PageSize + 1);
+#pragma warning disable CA2100 // only constant filters ('AND status = @status', …) are appended to `where`; the values are parameters
                     command.CommandText = $"SELECT {Columns} FROM stock_discrepancy_log {where} ORDER BY id DESC LIMIT @limit";
+#pragma warning restore CA2100
                     var rows = await command.ListAsync(Map, cancellationToken).ConfigureAwait(false);
                     if (rows.Count > query.PageSize)
                     {

@@ -109,7 +109,9 @@ internal sealed class InventoryStore(RelationalDatabase database, TimeProvider t
                     var command = Sql.Command(connection, null, string.Empty);
                     await using (command.ConfigureAwait(false))
                     {
+#pragma warning disable CA2100 // the IN list is generated parameter names (@t0, @t1, …); the transaction ids are parameters
                         command.CommandText = $"SELECT transaction_id FROM inventory_transactions WHERE transaction_id IN ({command.AddList("t", chunk)})";
+#pragma warning restore CA2100
                         foreach (var id in await command.ListAsync(r => r.GetString(0), cancellationToken).ConfigureAwait(false))
                         {
                             applied.Add(id);

@@ -90,7 +90,9 @@ internal sealed class ReconciliationTaskStore(RelationalDatabase database) : IRe
                     }
 
                     command.Add("@limit", limit);
+#pragma warning disable CA2100 // `where` is one of two constant filters plus a constant clause; the values are parameters
                     command.CommandText = $"SELECT {Columns} FROM reconciliation_tasks WHERE {where} ORDER BY created_at, id LIMIT @limit";
+#pragma warning restore CA2100
                     return await command.ListAsync(Map, cancellationToken).ConfigureAwait(false);
                 }
             },
