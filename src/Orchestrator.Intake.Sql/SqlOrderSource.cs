@@ -103,10 +103,12 @@ public sealed class SqlOrderSource : IOrderSource
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
+                        // A row without an id is passed on with an empty id: the pipeline rejects it with a log line and goes on.
+                        var id = reader.IsDBNull(0) ? string.Empty : reader.GetString(0);
                         heads.Add((
-                            reader.GetString(0),
-                            ReadTime(reader, 1),
-                            ReadTime(reader, 2),
+                            id,
+                            ReadTime(reader, 1, id, _options.CreatedAtColumn),
+                            ReadTime(reader, 2, id, _options.ChangedAtColumn),
                             Convert.ToString(reader.GetValue(3), CultureInfo.InvariantCulture) ?? string.Empty,
                             reader.IsDBNull(4) ? null : Convert.ToString(reader.GetValue(4), CultureInfo.InvariantCulture)));
                     }
@@ -214,9 +216,10 @@ public sealed class SqlOrderSource : IOrderSource
                             result[id] = lines;
                         }
 
-                        // A quantity outside int (or negative) is kept as read, clamped into int, so the pipeline holds the order for a person instead of dropping it.
-                        var quantity = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
-                        lines.Add(new OrderLine(Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture) ?? string.Empty, (int)Math.Clamp(quantity, int.MinValue, int.MaxValue)));
+                        // A zero or negative quantity and a line without a SKU are kept as read, so the pipeline holds the order as FAILED
+                        // for a person instead of dropping it; a quantity that is not a whole number in int range is a typed error.
+                        var sku = Convert.ToString(reader.GetValue(1), CultureInfo.InvariantCulture) ?? string.Empty;
+                        lines.Add(new OrderLine(sku, ReadQuantity(reader.GetValue(2), id, sku)));
                     }
                 }
             }
@@ -229,15 +232,54 @@ public sealed class SqlOrderSource : IOrderSource
         ? value.ToUnixTimeMilliseconds()
         : value.ToUniversalTime();
 
-    private static DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetValue(ordinal) switch
+    private DateTimeOffset ReadTime(DbDataReader reader, int ordinal, string orderId, string column)
     {
-        DateTimeOffset value => value,
-        DateTime value => new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)),
-        long value => DateTimeOffset.FromUnixTimeMilliseconds(value),
-        int value => DateTimeOffset.FromUnixTimeMilliseconds(value),
-        string value => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-        var other => throw new InvalidOperationException($"Column {ordinal} holds a {other.GetType().Name}, which is not a time."),
+        var raw = reader.GetValue(ordinal);
+        switch (raw)
+        {
+            case DateTimeOffset value:
+                return value;
+            case DateTime value:
+                return new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+            case long value when value is >= -62_135_596_800_000 and <= 253_402_300_799_999:
+                return DateTimeOffset.FromUnixTimeMilliseconds(value);
+            case int value:
+                return DateTimeOffset.FromUnixTimeMilliseconds(value);
+            case string value when DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed):
+                return parsed;
+            default:
+                throw BadRow(orderId, $"its {column} column holds {Describe(raw)}, which is not a time");
+        }
+    }
+
+    private int ReadQuantity(object raw, string orderId, string sku)
+    {
+        long? whole = raw switch
+        {
+            long value => value,
+            int value => value,
+            short value => value,
+            decimal value when decimal.Truncate(value) == value && value is >= long.MinValue and <= long.MaxValue => (long)value,
+            double value when Math.Truncate(value) == value && Math.Abs(value) < 9.2e18 => (long)value,
+            string value when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        };
+        return whole is { } quantity && quantity is >= int.MinValue and <= int.MaxValue
+            ? (int)quantity
+            : throw BadRow(orderId, $"line '{Truncate(sku)}' has {Describe(raw)} in its {_options.LineQuantityColumn} column, which is not a whole number in the int range");
+    }
+
+    private InvalidStockDataException BadRow(string orderId, string problem) =>
+        new($"Order source '{Name}': order '{Truncate(orderId)}' cannot be read: {problem}. The poll stops before this order until the row is fixed at the source.");
+
+    private static string Describe(object raw) => raw switch
+    {
+        DBNull => "NULL",
+        string text => $"the text '{Truncate(text)}'",
+        _ => $"a {raw.GetType().Name} ({Truncate(Convert.ToString(raw, CultureInfo.InvariantCulture) ?? string.Empty)})",
     };
+
+    private static string Truncate(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 80), "…");
 
     private static string FormatCursor(DateTimeOffset changedAt, string orderId) => string.Create(CultureInfo.InvariantCulture, $"{changedAt.UtcTicks}|{orderId}");
 
