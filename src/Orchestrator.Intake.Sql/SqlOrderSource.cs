@@ -97,12 +97,20 @@ public sealed class SqlOrderSource : IOrderSource
                 command.CommandText = sql.ToString();
 #pragma warning restore CA2100
 
-                var heads = new List<(string Id, DateTimeOffset Created, DateTimeOffset Changed, string Status, string? Warehouse)>(query.PageSize + 1);
+                var heads = new List<(string Id, DateTimeOffset Created, DateTimeOffset Changed, string Status, string? Warehouse)>(query.PageSize);
+                var more = false;
                 var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using (reader.ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
+                        // The extra row only says that another page follows; it is not parsed, so a bad row cannot fail the page before it.
+                        if (heads.Count == query.PageSize)
+                        {
+                            more = true;
+                            break;
+                        }
+
                         // A row without an id is passed on with an empty id: the pipeline rejects it with a log line and goes on.
                         var id = reader.IsDBNull(0) ? string.Empty : reader.GetString(0);
                         heads.Add((
@@ -112,12 +120,6 @@ public sealed class SqlOrderSource : IOrderSource
                             Convert.ToString(reader.GetValue(3), CultureInfo.InvariantCulture) ?? string.Empty,
                             reader.IsDBNull(4) ? null : Convert.ToString(reader.GetValue(4), CultureInfo.InvariantCulture)));
                     }
-                }
-
-                var more = heads.Count > query.PageSize;
-                if (more)
-                {
-                    heads.RemoveAt(heads.Count - 1);
                 }
 
                 var lines = await ReadLinesAsync(connection, heads.Select(h => h.Id).ToList(), cancellationToken).ConfigureAwait(false);
