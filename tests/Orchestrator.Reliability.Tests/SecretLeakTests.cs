@@ -1,8 +1,10 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Orchestrator.Alerts;
 using Orchestrator.Intake;
 using Orchestrator.Reconciliation;
 using Orchestrator.Sandbox.Faults;
+using Orchestrator.Storage;
 using Orchestrator.Sync;
 using Orchestrator.Warehouse;
 
@@ -74,6 +76,86 @@ public sealed class SecretLeakTests
         Assert.Contains(lines, l => l.StartsWith("Debug", StringComparison.Ordinal) || l.StartsWith("Trace", StringComparison.Ordinal));
         var leaks = Scan(rig.Secrets, lines.Concat(texts));
         TestContext.Current.TestOutputHelper?.WriteLine($"secret scan: {rig.Secrets.Count} secrets, {lines.Count} log lines, {texts.Count} results and exceptions, {leaks.Count} leaks");
+        Assert.True(leaks.Count == 0, "secrets leaked:" + Environment.NewLine + string.Join(Environment.NewLine, leaks.Take(10)));
+    }
+
+    [Fact]
+    public async Task The_dashboard_pages_and_api_of_a_host_configured_with_the_secrets_show_none()
+    {
+        await using var rig = await Rig.StartAsync();
+        BadInputCorpusTests.SeedOrders(rig);
+        var ct = TestContext.Current.CancellationToken;
+
+        // Data for every page: sync runs (one failed), discrepancies and reconciliation tasks, buffered orders.
+        rig.Sandbox.Coupang.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 401, Times = 3 });
+        for (var run = 0; run < 2; run++)
+        {
+            await rig.Workflow().RunAsync("schedule", ct);
+        }
+
+        await new WesReconciliationWorkflow(rig.Wes, new WesReconciliationStores(rig.Storage.Inventory, rig.Storage.DiscrepancyLog, rig.Storage.ReconciliationTasks, rig.Storage.AllocationPauses, rig.Storage.PendingSync, rig.Storage.SyncRuns),
+            new WesReconciliationOptions { WarehouseId = Rig.Warehouse }, alerts: rig.Alerts, logger: rig.Loggers.CreateLogger<WesReconciliationWorkflow>()).RunAsync("schedule", ct);
+        await new OrderIntakePipeline(rig.Coupang, rig.Storage.OrderBuffer, rig.Storage.JobLocks, rig.Storage.Watermarks, new FlowA(), new OrderIntakeOptions { Owner = "scan", InitialLookBack = TimeSpan.FromHours(3) }).PollAllAsync(ct);
+
+        // Planting a secret on purpose (ORCHESTRATOR_PLANT_SECRET=1) puts the Coupang secret key into a run's error, which the pages show.
+        if (Environment.GetEnvironmentVariable("ORCHESTRATOR_PLANT_SECRET") == "1")
+        {
+            var now = DateTimeOffset.UtcNow;
+            await rig.Storage.SyncRuns.StartAsync(new SyncRun("planted-run", "channel-sync", "manual", SyncRunState.Collecting, now, now), ct);
+            await rig.Storage.SyncRuns.SetStateAsync("planted-run", SyncRunState.Error, now, "planted " + rig.Sandbox.Coupang.SecretKey, ct);
+        }
+
+        // A host as a merchant configures it, with every credential of the run, on the same store.
+        var configuration = ConfiguredHost.Valid(rig.Folder);
+        configuration["Connections:Storage:ConnectionString"] = $"Data Source={Path.Combine(rig.Folder, "o.db")}";
+        configuration["Connections:Wes:BaseAddress"] = rig.Proxy.Behind(rig.Sandbox.Wes.BaseAddress).ToString();
+        configuration["Connections:Wes:ApiKey"] = rig.Sandbox.Wes.ApiKey;
+        configuration["Connections:Channels:coupang:BaseAddress"] = rig.Proxy.Behind(rig.Sandbox.Coupang.BaseAddress).ToString();
+        configuration["Connections:Channels:coupang:VendorId"] = rig.Sandbox.Coupang.VendorId;
+        configuration["Connections:Channels:coupang:AccessKey"] = rig.Sandbox.Coupang.AccessKey;
+        configuration["Connections:Channels:coupang:SecretKey"] = rig.Sandbox.Coupang.SecretKey;
+        configuration["Connections:Channels:naver:BaseAddress"] = rig.Proxy.Behind(rig.Sandbox.Naver.BaseAddress).ToString();
+        configuration["Connections:Channels:naver:ClientId"] = rig.Sandbox.Naver.ClientId;
+        configuration["Connections:Channels:naver:ClientSecret"] = rig.Sandbox.Naver.ClientSecret;
+        configuration["Connections:Channels:cafe24:BaseAddress"] = rig.Proxy.Behind(rig.Sandbox.Cafe24.BaseAddress).ToString();
+        configuration["Connections:Channels:cafe24:MallId"] = rig.Sandbox.Cafe24.MallId;
+        configuration["Connections:Channels:cafe24:ClientId"] = rig.Sandbox.Cafe24.ClientId;
+        configuration["Connections:Channels:cafe24:ClientSecret"] = rig.Sandbox.Cafe24.ClientSecret;
+        configuration["Connections:Channels:cafe24:TokenDirectory"] = Path.Combine(rig.Folder, "cafe24");
+        configuration["Connections:Slack:WebhookUrl"] = rig.Proxy.Behind(rig.Sandbox.Slack.WebhookUrl).ToString();
+        configuration["Connections:KakaoTalk:ApiBaseUrl"] = rig.Proxy.Behind(rig.Sandbox.Kakao.ApiBaseAddress).ToString();
+        configuration["Connections:KakaoTalk:AuthBaseUrl"] = rig.Proxy.Behind(rig.Sandbox.Kakao.AuthBaseAddress).ToString();
+        var secrets = rig.Secrets.Concat(ConfiguredHost.Secrets(configuration)).Append("kakao-access-token-1a2b3c4d").Append("kakao-refresh-token-5e6f7a8b").Distinct(StringComparer.Ordinal).ToList();
+
+        var logs = new CapturingLoggerProvider();
+        var listings = Path.Combine(rig.Folder, "listings.csv");
+        await File.WriteAllTextAsync(listings, "sku_code,channel,listing_key\n", ct);
+        await using var app = ConfiguredHost.Build(configuration, logs, listings);
+        await app.StartAsync(ct);
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", ConfiguredHost.DashboardKey);
+
+        var runs = await rig.Storage.SyncRuns.GetRecentAsync(50, ct);
+        var paths = new List<string> { "/orchestrator/", "/orchestrator/api/overview", "/orchestrator/discrepancies", "/orchestrator/discrepancies?status=OPEN", "/orchestrator/discrepancies.csv", "/orchestrator/login", "/health" };
+        paths.AddRange(runs.Select(r => "/orchestrator/runs/" + Uri.EscapeDataString(r.RunId)));
+        var pages = new List<string>();
+        foreach (var path in paths)
+        {
+            using var response = await client.GetAsync(path, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{path}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}");
+            pages.Add($"{path} {response.Headers} {response.Content.Headers} {body}");
+        }
+
+        await app.StopAsync(ct);
+
+        // The pages must show the data, or the scan proves little.
+        Assert.True(runs.Count >= 3, $"only {runs.Count} runs");
+        Assert.Contains(pages, p => p.StartsWith("/orchestrator/discrepancies.csv", StringComparison.Ordinal) && p.Contains("SKU-", StringComparison.Ordinal));
+        Assert.Contains(pages, p => p.StartsWith("/orchestrator/runs/", StringComparison.Ordinal) && p.Contains("coupang", StringComparison.Ordinal));
+        var lines = logs.Lines.ToList();
+        var leaks = Scan(secrets, pages.Concat(lines));
+        TestContext.Current.TestOutputHelper?.WriteLine($"dashboard secret scan: {secrets.Count} secrets, {pages.Count} pages and API answers ({pages.Sum(p => p.Length):N0} chars), {lines.Count} host log lines, {leaks.Count} leaks");
         Assert.True(leaks.Count == 0, "secrets leaked:" + Environment.NewLine + string.Join(Environment.NewLine, leaks.Take(10)));
     }
 
