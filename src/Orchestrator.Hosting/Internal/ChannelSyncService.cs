@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orchestrator.Storage;
+using Orchestrator.Sync;
 
 namespace Orchestrator.Hosting.Internal;
 
@@ -18,10 +19,46 @@ internal sealed class ChannelSyncService(OrchestratorRuntime runtime, Workflows 
     protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
     {
         var workflow = await workflows.ChannelSyncAsync(cancellationToken).ConfigureAwait(false);
-        var result = await workflow.RunAsync(request.Trigger, request.SkuCodes, cancellationToken).ConfigureAwait(false);
+        ChannelSyncResult result;
+        if (request.SkuCodes is null)
+        {
+            // A full run also moves the incremental job's watermark to the WES version its read started from.
+            result = (await workflows.IncrementalChannelSync(workflow).RunFullAsync(request.Trigger, "full run", lease, cancellationToken).ConfigureAwait(false)).Run!;
+        }
+        else
+        {
+            result = await workflow.RunAsync(request.Trigger, request.SkuCodes, cancellationToken).ConfigureAwait(false);
+        }
+
         var detail = string.Create(CultureInfo.InvariantCulture, $"run {result.RunId} {result.State}, {result.Mismatches?.Mismatches.Count ?? 0} differed, {result.Pushed} pushed, {result.Queued} queued");
         return result.State == SyncRunState.Completed ? WorkResult.Success(detail) : new WorkResult(OrchestratorRunOutcome.Failed, detail, result.Error);
     }
+}
+
+/// <summary>The incremental channel sync: every interval, the SKUs the WES changed since the last synced version, under the channel sync's lock.</summary>
+internal sealed class IncrementalChannelSyncService(OrchestratorRuntime runtime, Workflows workflows)
+    : JobService(runtime, JobNames.IncrementalChannelSync, $"{JobNames.ChannelSync}:{runtime.Options.WarehouseId}")
+{
+    protected override bool OncePerTick => false;
+
+    protected override DateTimeOffset? NextRun(DateTimeOffset now, OrchestratorRunOutcome? last) =>
+        now + (last is OrchestratorRunOutcome.Failed ? Max(Runtime.Options.ErrorBackoff, Interval) : Interval);
+
+    protected override TimeSpan? Period(DateTimeOffset now) => Interval;
+
+    private TimeSpan Interval => Runtime.Options.IncrementalChannelSync.Interval;
+
+    protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
+    {
+        var workflow = await workflows.ChannelSyncAsync(cancellationToken).ConfigureAwait(false);
+        var result = await workflows.IncrementalChannelSync(workflow).RunAsync("incremental", lease, cancellationToken).ConfigureAwait(false);
+        var detail = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{result.Mode}: {result.Reason}; versions {result.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{result.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}, {result.Run?.Pushed ?? 0} pushed, watermark {(result.WatermarkAdvanced ? "advanced" : "kept")}");
+        return result.Succeeded ? WorkResult.Success(detail) : new WorkResult(OrchestratorRunOutcome.Failed, detail, result.Error ?? result.Run?.Error ?? result.Reason);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
 
 /// <summary>Inventory ↔ WES reconciliation on its cron schedule and on triggers; each run also resyncs counted reconciliation tasks.</summary>
@@ -115,6 +152,7 @@ internal sealed class OrderTaskService(OrchestratorRuntime runtime, Orchestrator
 internal static class JobNames
 {
     public const string ChannelSync = "channel-sync";
+    public const string IncrementalChannelSync = "channel-sync-incremental";
     public const string Reconciliation = "reconciliation";
     public const string PendingSync = "pending-sync";
     public const string IntakePrefix = "intake:";
