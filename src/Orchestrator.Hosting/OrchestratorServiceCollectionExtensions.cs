@@ -140,7 +140,6 @@ public static class OrchestratorServiceCollectionExtensions
         // Start-up first (open the store, check registrations); the jobs wait for it.
         services.AddSingleton<IHostedService, StartupService>();
         services.AddSingleton<IHostedService>(sp => Job(sp, r => r.Options.ChannelSync.Enabled, r => new ChannelSyncService(r, sp.GetRequiredService<Workflows>())));
-        services.AddSingleton<IHostedService>(sp => Job(sp, r => r.Options.ChannelSync.Enabled && r.Options.IncrementalChannelSync.Enabled, r => new IncrementalChannelSyncService(r, sp.GetRequiredService<Workflows>())));
         services.AddSingleton<IHostedService>(sp => Job(sp, r => r.Options.Reconciliation.Enabled, r => new ReconciliationService(r, sp.GetRequiredService<Workflows>())));
         services.AddSingleton<IHostedService>(sp => Job(sp, r => r.Options.PendingSyncEnabled, r => new PendingSyncService(r, sp.GetRequiredService<Workflows>())));
         services.AddSingleton<IHostedService>(sp => new IntakeHost(sp.GetRequiredService<OrchestratorRuntime>(), sp.GetRequiredService<ServiceRegistry>()));

@@ -4,7 +4,10 @@ using Orchestrator.Sync;
 
 namespace Orchestrator.Hosting.Internal;
 
-/// <summary>WF-INV-001 on its cron schedule and on triggers (full or SKU-subset runs).</summary>
+/// <summary>
+/// WF-INV-001 on its cron schedule and on triggers (full or SKU-subset runs), and between two ticks every
+/// <see cref="OrchestratorHostingOptions.IncrementalChannelSync"/> interval the incremental run; all in one loop under one lock.
+/// </summary>
 internal sealed class ChannelSyncService(OrchestratorRuntime runtime, Workflows workflows)
     : JobService(runtime, JobNames.ChannelSync, $"{JobNames.ChannelSync}:{runtime.Options.WarehouseId}")
 {
@@ -16,9 +19,21 @@ internal sealed class ChannelSyncService(OrchestratorRuntime runtime, Workflows 
 
     protected override TimeSpan? Period(DateTimeOffset now) => JobNames.PeriodOf(_schedule, now);
 
+    protected override TimeSpan? BetweenTicks =>
+        Runtime.Options.IncrementalChannelSync.Enabled ? Runtime.Options.IncrementalChannelSync.Interval : null;
+
     protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
     {
         var workflow = await workflows.ChannelSyncAsync(cancellationToken).ConfigureAwait(false);
+        if (request.Incremental)
+        {
+            var incremental = await workflows.IncrementalChannelSync(workflow).RunAsync(request.Trigger, lease, cancellationToken).ConfigureAwait(false);
+            var summary = string.Create(
+                CultureInfo.InvariantCulture,
+                $"incremental {incremental.Mode}: {incremental.Reason}; WES versions {incremental.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{incremental.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}, {incremental.Run?.Pushed ?? 0} pushed, watermark {(incremental.WatermarkAdvanced ? "advanced" : "kept")}");
+            return incremental.Succeeded ? WorkResult.Success(summary) : new WorkResult(OrchestratorRunOutcome.Failed, summary, incremental.Error ?? incremental.Reason);
+        }
+
         ChannelSyncResult result;
         if (request.SkuCodes is null)
         {
@@ -33,32 +48,6 @@ internal sealed class ChannelSyncService(OrchestratorRuntime runtime, Workflows 
         var detail = string.Create(CultureInfo.InvariantCulture, $"run {result.RunId} {result.State}, {result.Mismatches?.Mismatches.Count ?? 0} differed, {result.Pushed} pushed, {result.Queued} queued");
         return result.State == SyncRunState.Completed ? WorkResult.Success(detail) : new WorkResult(OrchestratorRunOutcome.Failed, detail, result.Error);
     }
-}
-
-/// <summary>The incremental channel sync: every interval, the SKUs the WES changed since the last synced version, under the channel sync's lock.</summary>
-internal sealed class IncrementalChannelSyncService(OrchestratorRuntime runtime, Workflows workflows)
-    : JobService(runtime, JobNames.IncrementalChannelSync, $"{JobNames.ChannelSync}:{runtime.Options.WarehouseId}")
-{
-    protected override bool OncePerTick => false;
-
-    protected override DateTimeOffset? NextRun(DateTimeOffset now, OrchestratorRunOutcome? last) =>
-        now + (last is OrchestratorRunOutcome.Failed ? Max(Runtime.Options.ErrorBackoff, Interval) : Interval);
-
-    protected override TimeSpan? Period(DateTimeOffset now) => Interval;
-
-    private TimeSpan Interval => Runtime.Options.IncrementalChannelSync.Interval;
-
-    protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
-    {
-        var workflow = await workflows.ChannelSyncAsync(cancellationToken).ConfigureAwait(false);
-        var result = await workflows.IncrementalChannelSync(workflow).RunAsync("incremental", lease, cancellationToken).ConfigureAwait(false);
-        var detail = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{result.Mode}: {result.Reason}; versions {result.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{result.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}, {result.Run?.Pushed ?? 0} pushed, watermark {(result.WatermarkAdvanced ? "advanced" : "kept")}");
-        return result.Succeeded ? WorkResult.Success(detail) : new WorkResult(OrchestratorRunOutcome.Failed, detail, result.Error ?? result.Run?.Error ?? result.Reason);
-    }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
 
 /// <summary>Inventory ↔ WES reconciliation on its cron schedule and on triggers; each run also resyncs counted reconciliation tasks.</summary>
@@ -152,7 +141,6 @@ internal sealed class OrderTaskService(OrchestratorRuntime runtime, Orchestrator
 internal static class JobNames
 {
     public const string ChannelSync = "channel-sync";
-    public const string IncrementalChannelSync = "channel-sync-incremental";
     public const string Reconciliation = "reconciliation";
     public const string PendingSync = "pending-sync";
     public const string IntakePrefix = "intake:";
