@@ -29,10 +29,10 @@ public sealed class IncrementalChannelSyncTests
         Assert.Equal(SyncRunState.Completed, result.Run!.State);
         Assert.True(result.Run.Pushed > 0);
         AssertCoupangInSync(env, env.Drifted);
-        var (version, at) = await Incremental(env).GetWatermarkAsync(Ct);
-        Assert.Equal(result.ToVersion, version);
-        Assert.Equal(env.Sandbox.Wes.Get(SyncEnvironment.Warehouse, env.Items[^1].SkuCode)!.Version, version);
-        Assert.NotNull(at);
+        var watermark = await Incremental(env).GetWatermarkAsync(Ct);
+        Assert.Equal(result.ToVersion, watermark!.Version);
+        Assert.Equal(env.Sandbox.Wes.Get(SyncEnvironment.Warehouse, env.Items[^1].SkuCode)!.Version, watermark.Version);
+        Assert.NotNull(watermark.ConfirmedAt);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class IncrementalChannelSyncTests
         Assert.Equal(coupangWrites + listingsOfSku, env.Sandbox.Coupang.QuantityWrites); // only the changed SKU pushed
         var items = await env.Storage.SyncRuns.GetItemsAsync(result.Run.RunId, 0, 1_000, Ct);
         Assert.All(items, i => Assert.Equal(sku, i.SkuCode));
-        Assert.Equal((await Incremental(env).GetWatermarkAsync(Ct)).Version, env.Sandbox.Wes.Get(SyncEnvironment.Warehouse, sku)!.Version);
+        Assert.Equal((await Incremental(env).GetWatermarkAsync(Ct))!.Version, env.Sandbox.Wes.Get(SyncEnvironment.Warehouse, sku)!.Version);
 
         var idle = await Incremental(env).RunAsync("incremental", lease, Ct);
 
@@ -126,7 +126,7 @@ public sealed class IncrementalChannelSyncTests
         await using var env = await SyncEnvironment.StartAsync(skus: 300, drift: 0);
         var lease = await LeaseAsync(env.Storage);
         await Incremental(env).RunAsync("incremental", lease, Ct);
-        var before = (await Incremental(env).GetWatermarkAsync(Ct)).Version;
+        var before = (await Incremental(env).GetWatermarkAsync(Ct))!.Version;
         var sku = CoupangSku(env, 7);
         env.Sandbox.Wes.Adjust(SyncEnvironment.Warehouse, sku, env.Sandbox.Wes.Get(SyncEnvironment.Warehouse, sku)!.OnHand + 4);
 
@@ -140,7 +140,7 @@ public sealed class IncrementalChannelSyncTests
         Assert.False(failed.Succeeded);
         Assert.False(failed.WatermarkAdvanced);
         Assert.Equal(SyncRunState.Error, failed.Run!.State);
-        Assert.Equal(before, (await Incremental(env).GetWatermarkAsync(Ct)).Version);
+        Assert.Equal(before, (await Incremental(env).GetWatermarkAsync(Ct))!.Version);
         Assert.NotEqual(env.Sellable(sku), CoupangQuantity(env, sku));
 
         env.Sandbox.Wes.Faults.Clear();
@@ -217,7 +217,7 @@ public sealed class IncrementalChannelSyncTests
 
         await Assert.ThrowsAsync<LeaseLostException>(() => Incremental(env).RunAsync("incremental", stale, Ct));
 
-        Assert.Null((await Incremental(env).GetWatermarkAsync(Ct)).Version);
+        Assert.Null(await Incremental(env).GetWatermarkAsync(Ct));
     }
 
     private static IncrementalChannelSync Incremental(SyncEnvironment env, IncrementalChannelSyncOptions? options = null, TimeProvider? time = null) =>

@@ -75,12 +75,17 @@ public sealed class IncrementalChannelSync
 
     /// <summary>Reads the watermark of the workflow's warehouse.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The WES version the channels were synced to and when it was last confirmed; <see langword="null"/> values before the first run.</returns>
-    public async Task<(long? Version, DateTimeOffset? ConfirmedAt)> GetWatermarkAsync(CancellationToken cancellationToken)
+    /// <returns>The WES version the channels were synced to and when it was last confirmed, or <see langword="null"/> before the first run.</returns>
+    public async Task<ChannelSyncWatermark?> GetWatermarkAsync(CancellationToken cancellationToken)
     {
         var version = await _watermarks.GetAsync(VersionSource, _workflow.WarehouseId, cancellationToken).ConfigureAwait(false);
+        if (version is null)
+        {
+            return null;
+        }
+
         var at = await _watermarks.GetAsync(ConfirmedSource, _workflow.WarehouseId, cancellationToken).ConfigureAwait(false);
-        return (version?.UtcTicks, at);
+        return new ChannelSyncWatermark(version.Value.UtcTicks, at);
     }
 
     /// <summary>Syncs the SKUs the WES changed since the watermark, or runs a full sync when it cannot (see the remarks of the class).</summary>
@@ -95,11 +100,14 @@ public sealed class IncrementalChannelSync
         ArgumentNullException.ThrowIfNull(lease);
         var warehouseId = _workflow.WarehouseId;
         var startedAt = _time.GetUtcNow();
-        var (since, confirmedAt) = await GetWatermarkAsync(cancellationToken).ConfigureAwait(false);
-        if (since is null)
+        var watermark = await GetWatermarkAsync(cancellationToken).ConfigureAwait(false);
+        if (watermark is null)
         {
             return await RunFullAsync(trigger, "no watermark yet", lease, cancellationToken).ConfigureAwait(false);
         }
+
+        long? since = watermark.Version;
+        var confirmedAt = watermark.ConfirmedAt;
 
         if (confirmedAt is null || startedAt - confirmedAt.Value > _options.MaxWatermarkAge)
         {
@@ -175,7 +183,7 @@ public sealed class IncrementalChannelSync
         ArgumentNullException.ThrowIfNull(reason);
         ArgumentNullException.ThrowIfNull(lease);
         var startedAt = _time.GetUtcNow();
-        var (since, _) = await GetWatermarkAsync(cancellationToken).ConfigureAwait(false);
+        var since = (await GetWatermarkAsync(cancellationToken).ConfigureAwait(false))?.Version;
         Log.IncrementalFullRun(_logger, _workflow.WarehouseId, reason);
         var run = await _workflow.RunAsync(trigger, null, cancellationToken).ConfigureAwait(false);
 
@@ -201,6 +209,11 @@ public sealed class IncrementalChannelSync
         await _watermarks.AdvanceAsync(ConfirmedSource, _workflow.WarehouseId, confirmedAt, lease, cancellationToken).ConfigureAwait(false);
     }
 }
+
+/// <summary>Represents where the incremental channel sync of a warehouse stands.</summary>
+/// <param name="Version">The WES version every change at or below which has reached the channels.</param>
+/// <param name="ConfirmedAt">When a run last confirmed it (a full run, a subset run, or a run that found nothing changed).</param>
+public sealed record ChannelSyncWatermark(long Version, DateTimeOffset? ConfirmedAt);
 
 /// <summary>Configures <see cref="IncrementalChannelSync"/>.</summary>
 public sealed class IncrementalChannelSyncOptions
