@@ -61,6 +61,15 @@ public sealed class OrchestratorHostingOptions
     [Required]
     public WorkflowSchedule Reconciliation { get; set; } = new() { Cron = "0 * * * *" };
 
+    /// <summary>
+    /// Gets or sets the incremental reconciliation between the full runs of <see cref="Reconciliation"/>: every interval, the SKUs the
+    /// WES changed since the last compared version are compared with the inventory store (<see cref="WesReconciliationWorkflow.RunIncrementalAsync"/>),
+    /// under the reconciliation's job lock.
+    /// </summary>
+    /// <value>Default enabled, every 5 minutes. Runs only where <see cref="Reconciliation"/> is enabled.</value>
+    [Required]
+    public IncrementalSchedule IncrementalReconciliation { get; set; } = new() { Interval = TimeSpan.FromMinutes(5) };
+
     /// <summary>Gets or sets how often the pending-sync worker looks for due items.</summary>
     /// <value>Default 15 seconds; 100 ms to 1 hour.</value>
     [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00")]

@@ -151,6 +151,7 @@ internal sealed class HostHarness : IAsyncDisposable
                 o.PendingSyncEnabled = false;
                 o.IntakeEnabled = false;
                 o.IncrementalChannelSync.Enabled = false; // the tests that want it turn it on (IncrementalChannelSyncHostTests)
+                o.IncrementalReconciliation.Enabled = false;
                 o.ChannelSyncWorkflow.CollectTimeout = TimeSpan.FromMinutes(2);
                 o.ChannelSyncWorkflow.SyncTimeout = TimeSpan.FromMinutes(2);
                 o.ChannelSyncWorkflow.AnalyzeTimeout = TimeSpan.FromSeconds(30);

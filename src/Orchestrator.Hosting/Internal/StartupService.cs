@@ -74,6 +74,7 @@ internal sealed class OrchestratorHostingOptionsValidator : IValidateOptions<Orc
         Check(options.ChannelSyncWorkflow, "Orchestrator:ChannelSyncWorkflow", errors);
         Check(options.IncrementalChannelSync, "Orchestrator:IncrementalChannelSync", errors);
         Check(options.IncrementalChannelSyncWorkflow, "Orchestrator:IncrementalChannelSyncWorkflow", errors);
+        Check(options.IncrementalReconciliation, "Orchestrator:IncrementalReconciliation", errors);
         Check(options.ReconciliationWorkflow, "Orchestrator:ReconciliationWorkflow", errors);
         Check(options.PendingSyncWorker, "Orchestrator:PendingSyncWorker", errors);
         Check(options.Intake, "Orchestrator:Intake", errors);
