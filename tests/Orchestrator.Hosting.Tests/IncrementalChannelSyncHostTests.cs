@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orchestrator.Reconciliation;
 using Orchestrator.Storage;
 using Orchestrator.Sync;
 using Orchestrator.TestUtilities;
+using Orchestrator.Warehouse;
 
 namespace Orchestrator.Hosting.Tests;
 
@@ -117,5 +119,42 @@ public sealed class IncrementalChannelSyncHostTests
         Assert.Equal(0, world.CountOff());
         var latest = (await host.Services.GetRequiredService<ISyncRunStore>().GetRecentAsync(1, Ct))[0];
         Assert.Equal("incremental", latest.Trigger);
+    }
+
+    [Fact]
+    public async Task Between_reconciliation_ticks_a_WES_restock_reaches_the_inventory_by_comparing_only_that_SKU()
+    {
+        await using var world = await SandboxWorld.StartAsync(skus: 200, drift: 0);
+        var clock = new ManualTimeProvider(Start);
+        await using var host = await HostHarness.StartAsync(world, clock, configure: o =>
+        {
+            o.ChannelSync.Enabled = false;
+            o.Reconciliation.Enabled = true; // hourly: the next tick is at 01:00
+            o.IncrementalReconciliation.Enabled = true;
+            o.IncrementalReconciliation.Interval = TimeSpan.FromMinutes(1);
+        });
+        var inventory = host.Services.GetRequiredService<IInventoryStore>();
+        var runs = host.Services.GetRequiredService<ISyncRunStore>();
+
+        // 00:06: no watermark yet, so a full comparison; the empty book is set from the WES.
+        var first = await host.NextRunAsync("reconciliation");
+        Assert.Equal(Start.AddMinutes(1), first);
+        clock.SetUtcNow(first);
+        await host.WaitForRunAsync("reconciliation", 0);
+        var sku = world.Items[17].SkuCode;
+        Assert.Equal(world.Sandbox.Wes.Get(SandboxWorld.Warehouse, sku)!.OnHand, (await inventory.GetPositionAsync(SandboxWorld.Warehouse, sku, Ct))!.OnHand);
+
+        // 00:07: a return restocked at the WES is applied to the book by the run between ticks, which compares that SKU only.
+        await host.Services.GetRequiredService<IWesClient>().RestockAsync(new WesStockOperation("return-1", SandboxWorld.Warehouse, [new WesLine(sku, 3)], "return"), Ct);
+        var second = await host.NextRunAsync("reconciliation");
+        clock.SetUtcNow(second);
+        var status = await host.WaitForRunAsync("reconciliation", 1);
+
+        Assert.Equal(OrchestratorRunOutcome.Succeeded, status.LastOutcome);
+        Assert.Equal(world.Sandbox.Wes.Get(SandboxWorld.Warehouse, sku)!.OnHand, (await inventory.GetPositionAsync(SandboxWorld.Warehouse, sku, Ct))!.OnHand);
+        Assert.Contains("return-1", await inventory.GetAppliedAsync(["return-1"], Ct));
+        var latest = (await runs.GetRecentAsync(1, Ct))[0];
+        Assert.Equal((WesReconciliationWorkflow.WorkflowId, "incremental"), (latest.Workflow, latest.Trigger));
+        Assert.Equal(1, latest.Kpis!.TotalSkus);
     }
 }
