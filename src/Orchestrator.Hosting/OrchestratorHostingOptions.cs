@@ -45,10 +45,30 @@ public sealed class OrchestratorHostingOptions
     [Required]
     public WorkflowSchedule ChannelSync { get; set; } = new() { Cron = "*/10 * * * *" };
 
+    /// <summary>
+    /// Gets or sets the incremental channel sync between the full runs of <see cref="ChannelSync"/>: every interval, the SKUs the WES
+    /// changed since the last synced version are synced (<see cref="Orchestrator.Sync.IncrementalChannelSync"/>), under the channel sync's job lock.
+    /// </summary>
+    /// <value>Default enabled, every minute. Runs only where <see cref="ChannelSync"/> is enabled.</value>
+    [Required]
+    public IncrementalSchedule IncrementalChannelSync { get; set; } = new();
+
+    /// <summary>Gets the incremental channel sync options (when a full run runs instead).</summary>
+    public IncrementalChannelSyncOptions IncrementalChannelSyncWorkflow { get; set; } = new();
+
     /// <summary>Gets or sets the Inventory ↔ WES reconciliation schedule.</summary>
     /// <value>Default hourly (<c>0 * * * *</c>) in Asia/Seoul; use <c>0 3 * * *</c> for daily at 03:00.</value>
     [Required]
     public WorkflowSchedule Reconciliation { get; set; } = new() { Cron = "0 * * * *" };
+
+    /// <summary>
+    /// Gets or sets the incremental reconciliation between the full runs of <see cref="Reconciliation"/>: every interval, the SKUs the
+    /// WES changed since the last compared version are compared with the inventory store (<see cref="WesReconciliationWorkflow.RunIncrementalAsync"/>),
+    /// under the reconciliation's job lock.
+    /// </summary>
+    /// <value>Default enabled, every 5 minutes. Runs only where <see cref="Reconciliation"/> is enabled.</value>
+    [Required]
+    public IncrementalSchedule IncrementalReconciliation { get; set; } = new() { Interval = TimeSpan.FromMinutes(5) };
 
     /// <summary>Gets or sets how often the pending-sync worker looks for due items.</summary>
     /// <value>Default 15 seconds; 100 ms to 1 hour.</value>
@@ -116,6 +136,18 @@ public sealed class WorkflowSchedule
     /// <value>Default <c>Asia/Seoul</c>.</value>
     [Required]
     public string TimeZone { get; set; } = "Asia/Seoul";
+}
+
+/// <summary>An interval schedule for an incremental job.</summary>
+public sealed class IncrementalSchedule
+{
+    /// <summary>Gets or sets whether the job runs in this host.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Gets or sets the time between two runs (the end of one and the start of the next).</summary>
+    /// <value>Default 1 minute; 1 second to 1 day.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>What a channel may sell of the warehouse's stock.</summary>

@@ -150,6 +150,8 @@ internal sealed class HostHarness : IAsyncDisposable
                 o.Reconciliation.Enabled = false;
                 o.PendingSyncEnabled = false;
                 o.IntakeEnabled = false;
+                o.IncrementalChannelSync.Enabled = false; // the tests that want it turn it on (IncrementalChannelSyncHostTests)
+                o.IncrementalReconciliation.Enabled = false;
                 o.ChannelSyncWorkflow.CollectTimeout = TimeSpan.FromMinutes(2);
                 o.ChannelSyncWorkflow.SyncTimeout = TimeSpan.FromMinutes(2);
                 o.ChannelSyncWorkflow.AnalyzeTimeout = TimeSpan.FromSeconds(30);

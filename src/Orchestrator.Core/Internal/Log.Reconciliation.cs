@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(1209, LogLevel.Information, "Full Sync Job {TransactionId} of warehouse {WarehouseId}: {Compared} SKUs compared, {Set} inventory positions set from the WES, {Replayed} already set, {SkippedMoving} skipped (WES movements not yet applied), {SkippedInventoryOnly} skipped (inventory only), {Refused} refused")]
     public static partial void FullSyncDone(ILogger logger, string transactionId, string warehouseId, long compared, int set, int replayed, int skippedMoving, int skippedInventoryOnly, int refused);
+
+    [LoggerMessage(1210, LogLevel.Information, "Incremental reconciliation of warehouse {WarehouseId}: run {RunId} compared {Changed} changed SKUs (WES versions {FromVersion}..{ToVersion}), {Discrepancies} discrepancies; watermark advanced")]
+    public static partial void IncrementalReconciled(ILogger logger, string warehouseId, string runId, int changed, long fromVersion, long toVersion, int discrepancies);
+
+    [LoggerMessage(1211, LogLevel.Error, "Incremental reconciliation of warehouse {WarehouseId}: the WES change feed since version {FromVersion} could not be read; the watermark stays")]
+    public static partial void IncrementalReconciliationReadFailed(ILogger logger, Exception exception, string warehouseId, long fromVersion);
 }

@@ -59,6 +59,24 @@ internal static partial class Log
     [LoggerMessage(1107, LogLevel.Error, "Alerts of run {RunId} could not be dispatched; the run goes on")]
     public static partial void AlertDispatchFailed(ILogger logger, Exception exception, string runId);
 
+    [LoggerMessage(1120, LogLevel.Information, "Incremental sync of warehouse {WarehouseId}: run {RunId} synced {Changed} changed SKUs (WES versions {FromVersion}..{ToVersion}), {Pushed} pushed, {Queued} queued; watermark advanced")]
+    public static partial void IncrementalSynced(ILogger logger, string warehouseId, string runId, int changed, long fromVersion, long toVersion, int pushed, int queued);
+
+    [LoggerMessage(1121, LogLevel.Debug, "Incremental sync of warehouse {WarehouseId}: nothing changed since WES version {FromVersion} (now {ToVersion})")]
+    public static partial void IncrementalNothingChanged(ILogger logger, string warehouseId, long fromVersion, long toVersion);
+
+    [LoggerMessage(1122, LogLevel.Warning, "Incremental sync of warehouse {WarehouseId}: run {RunId} did not complete ({Reason}); the watermark stays at WES version {FromVersion} and the same changes are read again")]
+    public static partial void IncrementalNotAdvanced(ILogger logger, string warehouseId, string runId, long fromVersion, string reason);
+
+    [LoggerMessage(1123, LogLevel.Error, "Incremental sync of warehouse {WarehouseId}: the WES change feed since version {FromVersion} could not be read; the watermark stays")]
+    public static partial void IncrementalReadFailed(ILogger logger, Exception exception, string warehouseId, long fromVersion);
+
+    [LoggerMessage(1124, LogLevel.Information, "Incremental sync of warehouse {WarehouseId} runs a full sync: {Reason}")]
+    public static partial void IncrementalFullRun(ILogger logger, string warehouseId, string reason);
+
+    [LoggerMessage(1125, LogLevel.Warning, "Incremental sync of warehouse {WarehouseId}: the WES announces no row versions, so only full runs sync it")]
+    public static partial void IncrementalNoVersions(ILogger logger, string warehouseId);
+
     [LoggerMessage(1008, LogLevel.Information, "Intake repaired {Source}: {Marked} orders marked at the source, {TasksCreated} tasks created after an interruption")]
     public static partial void IntakeRepaired(ILogger logger, string source, int marked, int tasksCreated);
 }

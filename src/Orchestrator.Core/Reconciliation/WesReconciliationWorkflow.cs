@@ -43,6 +43,9 @@ public sealed class WesReconciliationWorkflow
     /// <summary>The pending-sync target of a scheduled Full Sync Job.</summary>
     public const string FullSyncTarget = "wes";
 
+    /// <summary>The watermark source of <see cref="RunIncrementalAsync"/>: the WES version compared up to (partition = warehouse).</summary>
+    public const string IncrementalVersionSource = "reconciliation-wes-version";
+
     private const int AppliedLookupBatch = 5_000;
 
     private readonly IWesClient _wes;
@@ -93,7 +96,16 @@ public sealed class WesReconciliationWorkflow
     /// <param name="trigger">What started it: <c>schedule</c>, an event name, or <c>manual</c>.</param>
     /// <param name="cancellationToken">Cancels the run; its state stays as last recorded and the next run finishes the job.</param>
     /// <returns>What the run found and did. A failure is reported (state <see cref="SyncRunState.Error"/>), not thrown.</returns>
-    public async Task<WesReconciliationResult> RunAsync(string trigger, CancellationToken cancellationToken)
+    public Task<WesReconciliationResult> RunAsync(string trigger, CancellationToken cancellationToken) => RunAsync(trigger, null, cancellationToken);
+
+    /// <summary>Runs one comparison of the whole warehouse or of some SKUs only, and carries out the plan.</summary>
+    /// <param name="trigger">What started it.</param>
+    /// <param name="skuCodes">Only these SKUs (the WES read for them, their inventory positions, their movements), or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>What the run found and did. A failure is reported, not thrown.</returns>
+    /// <remarks>A SKU-subset run applies the same policy to the SKUs it compares; the mass-mismatch alert and the Full Sync Job
+    /// count only those SKUs, so they are left to full runs in practice.</remarks>
+    public async Task<WesReconciliationResult> RunAsync(string trigger, IReadOnlyCollection<string>? skuCodes, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(trigger);
         var started = _time.GetTimestamp();
@@ -106,7 +118,7 @@ public sealed class WesReconciliationWorkflow
         {
             // Collecting: WES snapshot, inventory snapshot, WES movements not yet applied.
             var stage = _time.GetTimestamp();
-            var collected = await CollectAsync(run, cancellationToken).ConfigureAwait(false);
+            var collected = await CollectAsync(run, cancellationToken, skuCodes).ConfigureAwait(false);
             run.Stages["collect"] = _time.GetElapsedTime(stage);
             if (collected is null)
             {
@@ -185,6 +197,106 @@ public sealed class WesReconciliationWorkflow
             return await FailAsync(run, reason, started).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Compares only the SKUs the WES changed since the last compared version (seed 000: version numbers as the basis of
+    /// incremental sync), between the periodic full runs: reads <c>GET /v1/stock?sinceVersion=</c>, runs
+    /// <see cref="RunAsync(string, IReadOnlyCollection{string}?, CancellationToken)"/> for those SKUs, and moves the watermark
+    /// (<see cref="IncrementalVersionSource"/>, partition = warehouse) to the WES's announced counter once that run completed.
+    /// </summary>
+    /// <param name="trigger">What started it.</param>
+    /// <param name="watermarks">The durable watermarks.</param>
+    /// <param name="lease">The reconciliation's job lease; the watermark write is refused once another holder took it over.</param>
+    /// <param name="cancellationToken">Cancels the run; the watermark stays.</param>
+    /// <returns>What was done. A failure is reported, not thrown.</returns>
+    /// <remarks>
+    /// <para>No watermark or more than <see cref="WesReconciliationOptions.IncrementalMaxChangedSkus"/> changes → a full run, which stores
+    /// the version its own WES read started from. A failed change read or run keeps the watermark, so the same changes are compared again.
+    /// Out-of-order WES commits are covered by the contract's guarantee on <c>highestVersion</c> (docs/wes-contract.md).</para>
+    /// <para>Only WES-side changes are followed: a change made in the inventory store alone (its versions,
+    /// <see cref="IInventoryStore.GetChangesAsync"/>) is found by the next full run.</para>
+    /// </remarks>
+    /// <exception cref="LeaseLostException">The lease was taken over before the watermark was written.</exception>
+    public async Task<IncrementalReconciliationResult> RunIncrementalAsync(string trigger, IWatermarkStore watermarks, JobLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(trigger);
+        ArgumentNullException.ThrowIfNull(watermarks);
+        ArgumentNullException.ThrowIfNull(lease);
+        var stored = await watermarks.GetAsync(IncrementalVersionSource, _options.WarehouseId, cancellationToken).ConfigureAwait(false);
+        long? since = stored?.UtcTicks;
+        if (since is null)
+        {
+            return await FullForIncrementalAsync(trigger, "no watermark yet", null, watermarks, lease, cancellationToken).ConfigureAwait(false);
+        }
+
+        var builder = new StockSnapshotBuilder(new SkuCatalog(), "wes", StockSourceKind.Warehouse, _options.WarehouseId, _time.GetUtcNow());
+        WesSnapshotInfo info;
+        try
+        {
+            info = await _wes.ReadSnapshotAsync(builder, new WesSnapshotRequest(UpdatedSinceVersion: since), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.IncrementalReconciliationReadFailed(_logger, ex, _options.WarehouseId, since.Value);
+            return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Incremental, "the WES change feed could not be read", since, null, 0, null, false, $"{ex.GetType().Name}: {ex.Message} (ERR-INV-004)");
+        }
+
+        if (info.HighestVersion is not { } highest)
+        {
+            return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Incremental, "the WES announced no version", since, null, 0, null, false,
+                "The WES announces no row versions (highestVersion), so changes cannot be read incrementally; only full runs reconcile this warehouse.");
+        }
+
+        var changes = builder.Build();
+        var changed = new List<string>();
+        var quantities = changes.Quantities;
+        for (var ordinal = 0; ordinal < quantities.Length; ordinal++)
+        {
+            if (quantities[ordinal] != StockSnapshot.NotReported)
+            {
+                changed.Add(changes.Catalog.GetCode(ordinal));
+            }
+        }
+
+        if (changed.Count > _options.IncrementalMaxChangedSkus)
+        {
+            return await FullForIncrementalAsync(trigger, $"{changed.Count} SKUs changed, more than {_options.IncrementalMaxChangedSkus}", since, watermarks, lease, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changed.Count == 0)
+        {
+            await watermarks.AdvanceAsync(IncrementalVersionSource, _options.WarehouseId, VersionAsTime(highest), lease, cancellationToken).ConfigureAwait(false);
+            return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.NoChanges, "nothing changed", since, highest, 0, null, true);
+        }
+
+        var run = await RunAsync(trigger, changed, cancellationToken).ConfigureAwait(false);
+        if (run.State != SyncRunState.Completed)
+        {
+            return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Incremental, "the subset run did not complete", since, highest, changed.Count, run, false, run.Error);
+        }
+
+        await watermarks.AdvanceAsync(IncrementalVersionSource, _options.WarehouseId, VersionAsTime(highest), lease, cancellationToken).ConfigureAwait(false);
+        Log.IncrementalReconciled(_logger, _options.WarehouseId, run.RunId, changed.Count, since.Value, highest, run.Discrepancies.Count);
+        return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Incremental, $"{changed.Count} SKUs changed", since, highest, changed.Count, run, true);
+    }
+
+    private async Task<IncrementalReconciliationResult> FullForIncrementalAsync(string trigger, string reason, long? since, IWatermarkStore watermarks, JobLease lease, CancellationToken cancellationToken)
+    {
+        var run = await RunAsync(trigger, null, cancellationToken).ConfigureAwait(false);
+        var advance = run.State == SyncRunState.Completed && run.WesVersion is not null;
+        if (advance)
+        {
+            await watermarks.AdvanceAsync(IncrementalVersionSource, _options.WarehouseId, VersionAsTime(run.WesVersion!.Value), lease, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Full, reason, since, run.WesVersion, (int)Math.Min(int.MaxValue, run.Compared), run, advance, run.Error);
+    }
+
+    /// <summary>The watermark store keeps a point in time as its ticks; a version is kept as the same number.</summary>
+    private static DateTimeOffset VersionAsTime(long version) =>
+        version >= 0 && version <= DateTimeOffset.MaxValue.UtcTicks
+            ? new DateTimeOffset(version, TimeSpan.Zero)
+            : throw new InvalidStockDataException($"The WES announced version {version}, outside the range a watermark can hold (0 to {DateTimeOffset.MaxValue.UtcTicks}).");
 
     /// <summary>Records the count of an open task and resyncs both systems to it (seed 000: 盤點完成後重新同步雙方數據).</summary>
     /// <param name="taskId">The task.</param>
@@ -424,8 +536,9 @@ public sealed class WesReconciliationWorkflow
         }
     }
 
-    private async Task<(StockSnapshot Inventory, StockSnapshot Wes, List<WesMovement> Unapplied, HashSet<string> InFlight)?> CollectAsync(RunState run, CancellationToken cancellationToken)
+    private async Task<(StockSnapshot Inventory, StockSnapshot Wes, List<WesMovement> Unapplied, HashSet<string> InFlight)?> CollectAsync(RunState run, CancellationToken cancellationToken, IReadOnlyCollection<string>? skuCodes = null)
     {
+        var subset = skuCodes is null ? null : new HashSet<string>(skuCodes.Where(c => !string.IsNullOrWhiteSpace(c)), StringComparer.Ordinal);
         var catalog = new SkuCatalog();
         var snapshotStart = _time.GetUtcNow();
         StockSnapshot wes;
@@ -434,13 +547,17 @@ public sealed class WesReconciliationWorkflow
         try
         {
             var wesBuilder = new StockSnapshotBuilder(catalog, "wes", StockSourceKind.Warehouse, _options.WarehouseId, snapshotStart);
-            await _wes.ReadSnapshotAsync(wesBuilder, WesSnapshotRequest.All, cancellationToken).ConfigureAwait(false);
+            var info = await _wes.ReadSnapshotAsync(wesBuilder, subset is null ? WesSnapshotRequest.All : new WesSnapshotRequest(subset), cancellationToken).ConfigureAwait(false);
+            run.WesVersion = info.HighestVersion;
             wes = wesBuilder.Build();
             run.WesCall(succeeded: true);
             collectEnd = _time.GetUtcNow();
             await foreach (var movement in _wes.ReadMovementsAsync(_options.WarehouseId, snapshotStart - _options.MovementWindow, collectEnd, cancellationToken).ConfigureAwait(false))
             {
-                movements.Add(movement);
+                if (subset is null || subset.Contains(movement.SkuCode))
+                {
+                    movements.Add(movement);
+                }
             }
 
             run.WesCall(succeeded: true);
@@ -456,7 +573,21 @@ public sealed class WesReconciliationWorkflow
         }
 
         var invBuilder = new StockSnapshotBuilder(catalog, "inventory", StockSourceKind.Inventory, _options.WarehouseId, _time.GetUtcNow());
-        await _stores.Inventory.ReadSnapshotAsync(invBuilder, cancellationToken).ConfigureAwait(false);
+        if (subset is null)
+        {
+            await _stores.Inventory.ReadSnapshotAsync(invBuilder, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            foreach (var sku in subset)
+            {
+                if (await _stores.Inventory.GetPositionAsync(_options.WarehouseId, sku, cancellationToken).ConfigureAwait(false) is { } position)
+                {
+                    invBuilder.SetReserved(invBuilder.Set(sku, position.OnHand, position.Location), position.Reserved);
+                }
+            }
+        }
+
         var inventory = invBuilder.Build();
 
         // Movements recorded while the snapshot was read may or may not be in it: leave their SKUs for the next run.
@@ -656,7 +787,10 @@ public sealed class WesReconciliationWorkflow
         var byType = discrepancies.GroupBy(d => d.Type).ToDictionary(g => g.Key, g => g.Count());
         var byCase = decisions.GroupBy(d => d.Case).ToDictionary(g => g.Key, g => g.Count());
         return new WesReconciliationResult(run.RunId, state, compared, discrepancies, decisions, byType, byCase, run.Actions, run.Logged, run.Resolved, run.Deferred,
-            run.MovementsRead, run.MovementsUnapplied, run.FullSyncScheduled, run.Alerts, run.Dispatch, kpis, error);
+            run.MovementsRead, run.MovementsUnapplied, run.FullSyncScheduled, run.Alerts, run.Dispatch, kpis, error)
+        {
+            WesVersion = run.WesVersion,
+        };
     }
 
     /// <summary>The payload of a scheduled Full Sync Job.</summary>
@@ -693,6 +827,8 @@ public sealed class WesReconciliationWorkflow
 
         public bool FullSyncScheduled { get; set; }
 
+        public long? WesVersion { get; set; }
+
         public long WesCalls { get; private set; }
 
         public long WesCallsSucceeded { get; private set; }
@@ -723,6 +859,11 @@ public sealed class WesReconciliationOptions
     /// <value>Default 1,000; 1 to 100,000.</value>
     [Range(1, 100_000)]
     public int ResyncBatchSize { get; set; } = 1_000;
+
+    /// <summary>Gets or sets how many changed SKUs <see cref="WesReconciliationWorkflow.RunIncrementalAsync"/> compares at most; above it a full run runs instead.</summary>
+    /// <value>Default 5,000; 1 to 1,000,000.</value>
+    [Range(1, 1_000_000)]
+    public int IncrementalMaxChangedSkus { get; set; } = 5_000;
 }
 
 /// <summary>The stores a reconciliation run reads and writes.</summary>
@@ -797,7 +938,11 @@ public sealed record WesReconciliationResult(
     IReadOnlyList<Alert> Alerts,
     AlertDispatchResult? Dispatch,
     SyncKpis Kpis,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>Gets the WES version high-water mark of the run's WES read (<see cref="WesSnapshotInfo.HighestVersion"/>), when the WES has versions.</summary>
+    public long? WesVersion { get; init; }
+}
 
 /// <summary>Reports one Full Sync Job (<see cref="WesReconciliationWorkflow.RunFullSyncAsync"/>).</summary>
 /// <param name="TransactionId">The job's transaction id.</param>
@@ -828,3 +973,26 @@ public sealed record FullSyncResult(
 /// <param name="ResolvedDiscrepancies">Open discrepancies of the SKU resolved.</param>
 /// <param name="Error">Why the resync failed, if it did (the task stays counted and is tried again).</param>
 public sealed record CountResyncResult(long TaskId, string SkuCode, int CountedQty, bool Resynced, int ResolvedDiscrepancies, string? Error = null);
+
+/// <summary>Reports a <see cref="WesReconciliationWorkflow.RunIncrementalAsync"/> run.</summary>
+/// <param name="Mode">What was done.</param>
+/// <param name="Reason">Why, for the log.</param>
+/// <param name="FromVersion">The watermark before the run, or <see langword="null"/> when there was none.</param>
+/// <param name="ToVersion">The WES version read up to, when known.</param>
+/// <param name="ChangedSkus">How many SKUs the WES reported changed (for a full run, how many were compared).</param>
+/// <param name="Run">The reconciliation run, when one ran.</param>
+/// <param name="WatermarkAdvanced">Whether the watermark was moved to <paramref name="ToVersion"/>.</param>
+/// <param name="Error">Why it failed, if it did.</param>
+public sealed record IncrementalReconciliationResult(
+    Sync.IncrementalSyncMode Mode,
+    string Reason,
+    long? FromVersion,
+    long? ToVersion,
+    int ChangedSkus,
+    WesReconciliationResult? Run,
+    bool WatermarkAdvanced,
+    string? Error = null)
+{
+    /// <summary>Gets whether the run did what it set out to do.</summary>
+    public bool Succeeded => Error is null && (Run is null ? Mode == Sync.IncrementalSyncMode.NoChanges : Run.State == SyncRunState.Completed);
+}

@@ -122,6 +122,9 @@ public sealed class ChannelSyncWorkflow
     /// <summary>Gets the SKU catalog the channels share.</summary>
     public SkuCatalog Catalog => _channels[0].Listings.Catalog;
 
+    /// <summary>Gets the warehouse whose stock the channels sell.</summary>
+    public string WarehouseId => _options.WarehouseId;
+
     /// <summary>Runs the workflow once.</summary>
     /// <param name="trigger">What started it: <c>schedule</c>, an event name, or <c>manual</c>.</param>
     /// <param name="cancellationToken">Cancels the run; its state stays as last recorded.</param>
@@ -238,7 +241,10 @@ public sealed class ChannelSyncWorkflow
             await _stores.SyncRuns.CompleteAsync(runId, SyncRunState.Completed, kpis, run.Stages, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             RecordKpis(kpis, "completed");
             Log.SyncCompleted(_logger, runId, report.Compared, report.Mismatches.Count, pushed, run.Queued, kpis.Duration.TotalSeconds);
-            return new ChannelSyncResult(runId, SyncRunState.Completed, report, levels, kpis, run.SkippedChannels, pushed, run.Queued, run.Failed, run.Alerts.ToArray(), run.Dispatch, suggestions);
+            return new ChannelSyncResult(runId, SyncRunState.Completed, report, levels, kpis, run.SkippedChannels, pushed, run.Queued, run.Failed, run.Alerts.ToArray(), run.Dispatch, suggestions)
+            {
+                WarehouseVersion = run.WarehouseVersion,
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -278,7 +284,8 @@ public sealed class ChannelSyncWorkflow
             async ct =>
             {
                 var builder = new StockSnapshotBuilder(Catalog, "wes", StockSourceKind.Warehouse, _options.WarehouseId, _time.GetUtcNow());
-                await _warehouse.ReadSnapshotAsync(builder, request, ct).ConfigureAwait(false);
+                var info = await _warehouse.ReadSnapshotAsync(builder, request, ct).ConfigureAwait(false);
+                run.WarehouseVersion = info.HighestVersion;
                 return builder.Build();
             },
             run,
@@ -676,6 +683,8 @@ public sealed class ChannelSyncWorkflow
 
         public AlertDispatchResult? Dispatch { get; set; }
 
+        public long? WarehouseVersion { get; set; }
+
         public long Calls => Interlocked.Read(ref _calls);
 
         public long CallsSucceeded => Interlocked.Read(ref _callsSucceeded);
@@ -734,4 +743,11 @@ public sealed record ChannelSyncResult(
     IReadOnlyList<Alert> Alerts,
     AlertDispatchResult? Dispatch,
     IReadOnlyList<PurchaseOrderSuggestion> Suggestions,
-    string? Error = null);
+    string? Error = null)
+{
+    /// <summary>
+    /// Gets the WES version high-water mark of the warehouse read (<see cref="WesSnapshotInfo.HighestVersion"/>): every change at or
+    /// below it was in the stock this run computed from; <see langword="null"/> when the run did not read the warehouse or the WES has no versions.
+    /// </summary>
+    public long? WarehouseVersion { get; init; }
+}

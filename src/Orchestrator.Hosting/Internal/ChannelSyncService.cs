@@ -1,9 +1,13 @@
 using System.Globalization;
 using Orchestrator.Storage;
+using Orchestrator.Sync;
 
 namespace Orchestrator.Hosting.Internal;
 
-/// <summary>WF-INV-001 on its cron schedule and on triggers (full or SKU-subset runs).</summary>
+/// <summary>
+/// WF-INV-001 on its cron schedule and on triggers (full or SKU-subset runs), and between two ticks every
+/// <see cref="OrchestratorHostingOptions.IncrementalChannelSync"/> interval the incremental run; all in one loop under one lock.
+/// </summary>
 internal sealed class ChannelSyncService(OrchestratorRuntime runtime, Workflows workflows)
     : JobService(runtime, JobNames.ChannelSync, $"{JobNames.ChannelSync}:{runtime.Options.WarehouseId}")
 {
@@ -15,16 +19,41 @@ internal sealed class ChannelSyncService(OrchestratorRuntime runtime, Workflows 
 
     protected override TimeSpan? Period(DateTimeOffset now) => JobNames.PeriodOf(_schedule, now);
 
+    protected override TimeSpan? BetweenTicks =>
+        Runtime.Options.IncrementalChannelSync.Enabled ? Runtime.Options.IncrementalChannelSync.Interval : null;
+
     protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
     {
         var workflow = await workflows.ChannelSyncAsync(cancellationToken).ConfigureAwait(false);
-        var result = await workflow.RunAsync(request.Trigger, request.SkuCodes, cancellationToken).ConfigureAwait(false);
+        if (request.Incremental)
+        {
+            var incremental = await workflows.IncrementalChannelSync(workflow).RunAsync(request.Trigger, lease, cancellationToken).ConfigureAwait(false);
+            var summary = string.Create(
+                CultureInfo.InvariantCulture,
+                $"incremental {incremental.Mode}: {incremental.Reason}; WES versions {incremental.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{incremental.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}, {incremental.Run?.Pushed ?? 0} pushed, watermark {(incremental.WatermarkAdvanced ? "advanced" : "kept")}");
+            return incremental.Succeeded ? WorkResult.Success(summary) : new WorkResult(OrchestratorRunOutcome.Failed, summary, incremental.Error ?? incremental.Reason);
+        }
+
+        ChannelSyncResult result;
+        if (request.SkuCodes is null)
+        {
+            // A full run also moves the incremental job's watermark to the WES version its read started from.
+            result = (await workflows.IncrementalChannelSync(workflow).RunFullAsync(request.Trigger, "full run", lease, cancellationToken).ConfigureAwait(false)).Run!;
+        }
+        else
+        {
+            result = await workflow.RunAsync(request.Trigger, request.SkuCodes, cancellationToken).ConfigureAwait(false);
+        }
+
         var detail = string.Create(CultureInfo.InvariantCulture, $"run {result.RunId} {result.State}, {result.Mismatches?.Mismatches.Count ?? 0} differed, {result.Pushed} pushed, {result.Queued} queued");
         return result.State == SyncRunState.Completed ? WorkResult.Success(detail) : new WorkResult(OrchestratorRunOutcome.Failed, detail, result.Error);
     }
 }
 
-/// <summary>Inventory ↔ WES reconciliation on its cron schedule and on triggers; each run also resyncs counted reconciliation tasks.</summary>
+/// <summary>
+/// Inventory ↔ WES reconciliation on its cron schedule and on triggers (each full run also resyncs counted reconciliation tasks), and between
+/// two ticks every <see cref="OrchestratorHostingOptions.IncrementalReconciliation"/> interval the incremental comparison of the SKUs the WES changed.
+/// </summary>
 internal sealed class ReconciliationService(OrchestratorRuntime runtime, Workflows workflows)
     : JobService(runtime, JobNames.Reconciliation, $"{JobNames.Reconciliation}:{runtime.Options.WarehouseId}")
 {
@@ -36,9 +65,21 @@ internal sealed class ReconciliationService(OrchestratorRuntime runtime, Workflo
 
     protected override TimeSpan? Period(DateTimeOffset now) => JobNames.PeriodOf(_schedule, now);
 
+    protected override TimeSpan? BetweenTicks =>
+        Runtime.Options.IncrementalReconciliation.Enabled ? Runtime.Options.IncrementalReconciliation.Interval : null;
+
     protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
     {
         var workflow = workflows.Reconciliation();
+        if (request.Incremental)
+        {
+            var incremental = await workflow.RunIncrementalAsync(request.Trigger, Runtime.Watermarks, lease, cancellationToken).ConfigureAwait(false);
+            var summary = string.Create(
+                CultureInfo.InvariantCulture,
+                $"incremental {incremental.Mode}: {incremental.Reason}; WES versions {incremental.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}..{incremental.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}, {incremental.Run?.Discrepancies.Count ?? 0} discrepancies, watermark {(incremental.WatermarkAdvanced ? "advanced" : "kept")}");
+            return incremental.Succeeded ? WorkResult.Success(summary) : new WorkResult(OrchestratorRunOutcome.Failed, summary, incremental.Error ?? incremental.Reason);
+        }
+
         var result = await workflow.RunAsync(request.Trigger, cancellationToken).ConfigureAwait(false);
         var resynced = await workflow.ResyncCountedTasksAsync(cancellationToken).ConfigureAwait(false);
         var detail = string.Create(CultureInfo.InvariantCulture, $"run {result.RunId} {result.State}, {result.Discrepancies.Count} discrepancies, {result.Resolved} resolved, full sync scheduled {result.FullSyncScheduled}, {resynced.Count(r => r.Resynced)} counted tasks resynced");

@@ -18,6 +18,9 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
     /// <summary>Returned by a wait step that ended before the due time.</summary>
     private static readonly RunRequest NotDue = new("not-due", null);
 
+    /// <summary>Returned by a wait that ended for the run between ticks.</summary>
+    private static readonly RunRequest Incremental = new("incremental", null, null, Incremental: true);
+
     protected OrchestratorRuntime Runtime { get; } = runtime;
 
     protected string Job { get; } = job;
@@ -32,6 +35,12 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
 
     /// <summary>Whether a scheduled tick is run once across instances (recorded in the watermark store), rather than by every instance that gets the lock.</summary>
     protected virtual bool OncePerTick => true;
+
+    /// <summary>
+    /// Gets the interval of a lighter run between two scheduled ticks (the incremental channel sync), or null for none. It runs in
+    /// this job's loop under this job's lock, so it never overlaps a scheduled run of this host; a tick due when it wakes wins.
+    /// </summary>
+    protected virtual TimeSpan? BetweenTicks => null;
 
     /// <summary>The gap between two scheduled runs, for health.</summary>
     protected abstract TimeSpan? Period(DateTimeOffset now);
@@ -56,8 +65,15 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
         {
             var now = clock.GetUtcNow();
             var due = NextRun(now, last);
-            Runtime.Monitor.Update(Job, s => s with { State = OrchestratorJobState.Waiting, NextRunAt = due, Period = Period(now) });
-            var request = await WaitAsync(due, stoppingToken).ConfigureAwait(false);
+            var wake = due;
+            if (BetweenTicks is { } every)
+            {
+                var between = now + (last is OrchestratorRunOutcome.Failed && Runtime.Options.ErrorBackoff > every ? Runtime.Options.ErrorBackoff : every);
+                wake = due is null || between < due ? between : due;
+            }
+
+            Runtime.Monitor.Update(Job, s => s with { State = OrchestratorJobState.Waiting, NextRunAt = wake, Period = Period(now) });
+            var request = await WaitAsync(wake, due, stoppingToken).ConfigureAwait(false);
             if (request is null)
             {
                 break;
@@ -70,7 +86,7 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
 
             Log.RunStarting(Logger, Job, request.Trigger, request.SkuCodes is null ? string.Empty : $", {request.SkuCodes.Count} SKUs");
             var outcome = await runner.RunAsync(Job, lockName, (lease, ct) => RunTickAsync(request, lease, ct), stoppingToken).ConfigureAwait(false);
-            if (outcome == OrchestratorRunOutcome.Skipped && request.Tick is null && Requests is { } requests)
+            if (outcome == OrchestratorRunOutcome.Skipped && request.Tick is null && !request.Incremental && Requests is { } requests)
             {
                 // Another instance holds the lock: a requested run is not dropped but asked again after a pause.
                 requests.Add(request.Trigger, request.SkuCodes);
@@ -108,12 +124,12 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
         return await RunOnceAsync(request, lease, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the scheduled time or a trigger; returns null when the host stops.</summary>
-    private async Task<RunRequest?> WaitAsync(DateTimeOffset? due, CancellationToken stoppingToken)
+    /// <summary>Waits until <paramref name="wake"/> (the scheduled tick <paramref name="due"/> or a run between ticks) or a trigger; returns null when the host stops.</summary>
+    private async Task<RunRequest?> WaitAsync(DateTimeOffset? wake, DateTimeOffset? due, CancellationToken stoppingToken)
     {
         var clock = Runtime.Clock;
         using var waitCts = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var delay = due is { } d ? Max(d - clock.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        var delay = wake is { } d ? Max(d - clock.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
         var stepped = delay > MaxWait;
         delay = stepped ? MaxWait : delay;
         var timer = Task.Delay(delay, clock, waitCts.Token);
@@ -147,6 +163,12 @@ internal abstract class JobService(OrchestratorRuntime runtime, string job, stri
         if (stepped)
         {
             return NotDue;
+        }
+
+        if (due is null || clock.GetUtcNow() < due)
+        {
+            // Woken for the run between ticks; queued requests stay queued for their own run.
+            return Incremental;
         }
 
         // The scheduled run covers whatever was queued meanwhile.

@@ -4,7 +4,8 @@ namespace Orchestrator.Hosting.Internal;
 /// <param name="Trigger">The trigger recorded with the run.</param>
 /// <param name="SkuCodes">The SKUs, or <see langword="null"/> for a full run.</param>
 /// <param name="Tick">The schedule tick this run serves, when scheduled.</param>
-internal sealed record RunRequest(string Trigger, IReadOnlyCollection<string>? SkuCodes, DateTimeOffset? Tick = null);
+/// <param name="Incremental">Whether this is the lighter run between two ticks (a job's BetweenTicks interval).</param>
+internal sealed record RunRequest(string Trigger, IReadOnlyCollection<string>? SkuCodes, DateTimeOffset? Tick = null, bool Incremental = false);
 
 /// <summary>
 /// Coalesces run requests of one job: requests made while one is queued merge into it (reasons joined, SKU sets unioned,

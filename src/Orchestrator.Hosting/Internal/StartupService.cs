@@ -72,6 +72,9 @@ internal sealed class OrchestratorHostingOptionsValidator : IValidateOptions<Orc
         var errors = new List<string>();
         Check(options, "Orchestrator", errors);
         Check(options.ChannelSyncWorkflow, "Orchestrator:ChannelSyncWorkflow", errors);
+        Check(options.IncrementalChannelSync, "Orchestrator:IncrementalChannelSync", errors);
+        Check(options.IncrementalChannelSyncWorkflow, "Orchestrator:IncrementalChannelSyncWorkflow", errors);
+        Check(options.IncrementalReconciliation, "Orchestrator:IncrementalReconciliation", errors);
         Check(options.ReconciliationWorkflow, "Orchestrator:ReconciliationWorkflow", errors);
         Check(options.PendingSyncWorker, "Orchestrator:PendingSyncWorker", errors);
         Check(options.Intake, "Orchestrator:Intake", errors);
@@ -102,6 +105,12 @@ internal sealed class OrchestratorHostingOptionsValidator : IValidateOptions<Orc
         if (options.PendingSyncWorker.RetryMaxDelay < options.PendingSyncWorker.RetryBaseDelay)
         {
             errors.Add("Orchestrator:PendingSyncWorker: RetryMaxDelay must be at least RetryBaseDelay.");
+        }
+
+        if (options.IncrementalChannelSync is { Enabled: true } incremental && options.IncrementalChannelSyncWorkflow is { } workflow
+            && workflow.MaxWatermarkAge <= incremental.Interval)
+        {
+            errors.Add("Orchestrator:IncrementalChannelSyncWorkflow: MaxWatermarkAge must be longer than IncrementalChannelSync:Interval, or every incremental run is a full run.");
         }
 
         if (options.ReconciliationWorkflow.MovementWindow <= TimeSpan.Zero)

@@ -70,6 +70,19 @@ internal sealed class Workflows(OrchestratorRuntime runtime) : IDisposable
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>Gets the incremental driver of a channel sync (its watermark lives in the store, so a new one per run is fine).</summary>
+    public IncrementalChannelSync IncrementalChannelSync(ChannelSyncWorkflow workflow)
+    {
+        var sp = runtime.Services;
+        return new IncrementalChannelSync(
+            workflow,
+            sp.GetRequiredService<IWesClient>(),
+            sp.GetRequiredService<IWatermarkStore>(),
+            runtime.Options.IncrementalChannelSyncWorkflow,
+            runtime.Time,
+            sp.GetService<ILogger<IncrementalChannelSync>>());
+    }
+
     /// <summary>Gets the current listings' catalog, to check event SKUs against.</summary>
     public async Task<SkuCatalog> CatalogAsync(CancellationToken cancellationToken) =>
         (await runtime.Require<IListingCatalogSource>().GetAsync(cancellationToken).ConfigureAwait(false)).Catalog;

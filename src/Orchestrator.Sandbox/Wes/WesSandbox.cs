@@ -17,6 +17,24 @@ namespace Orchestrator.Sandbox.Wes;
 /// <param name="Location">The location, if any.</param>
 public sealed record WesSandboxRow(int OnHand, int Reserved, long Version, string? Location);
 
+/// <summary>A WES change started with <see cref="WesSandbox.BeginAdjust"/>: it holds its version and is not visible until committed.</summary>
+public sealed class WesSandboxPendingChange
+{
+    private readonly Action _commit;
+
+    internal WesSandboxPendingChange(long version, Action commit)
+    {
+        Version = version;
+        _commit = commit;
+    }
+
+    /// <summary>Gets the version the change took when it started.</summary>
+    public long Version { get; }
+
+    /// <summary>Applies the change with its version (lower than changes that started after it and committed before).</summary>
+    public void Commit() => _commit();
+}
+
 /// <summary>
 /// Simulates a WES speaking the generic contract (<c>docs/wes-contract.md</c>): holds stock per warehouse, SKU and location,
 /// versions every row from one counter, applies commits, restocks, scraps and set-stock at most once per transaction id
@@ -34,6 +52,7 @@ public sealed class WesSandbox
     private readonly Dictionary<string, Warehouse> _warehouses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Request, JsonObject Answer)> _transactions = new(StringComparer.Ordinal);
     private readonly List<Movement> _movements = [];
+    private readonly SortedSet<long> _inFlight = [];
     private long _version;
     private int _requests;
     private int _applied;
@@ -120,6 +139,47 @@ public sealed class WesSandbox
         }
     }
 
+    /// <summary>
+    /// Starts an operator's change that takes its version now and becomes visible only when committed, as a WES on a database
+    /// sequence does when a transaction commits after a later one. While it is open, snapshot answers announce a
+    /// <c>highestVersion</c> below its version (the contract's rule: every change at or below the announced counter is visible).
+    /// </summary>
+    /// <param name="warehouse">The warehouse.</param>
+    /// <param name="sku">The SKU, already stocked.</param>
+    /// <param name="onHand">The new on hand, applied on commit.</param>
+    /// <returns>The open change; call <see cref="WesSandboxPendingChange.Commit"/> to apply it.</returns>
+    public WesSandboxPendingChange BeginAdjust(string warehouse, string sku, int onHand)
+    {
+        lock (_lock)
+        {
+            _ = GetWarehouse(warehouse).Rows[sku];
+            var version = ++_version;
+            _inFlight.Add(version);
+            return new WesSandboxPendingChange(version, () => CommitPending(warehouse, sku, onHand, version));
+        }
+    }
+
+    private void CommitPending(string warehouse, string sku, int onHand, long version)
+    {
+        lock (_lock)
+        {
+            if (!_inFlight.Remove(version))
+            {
+                throw new InvalidOperationException($"The change with version {version} was committed already.");
+            }
+
+            var row = GetWarehouse(warehouse).Rows[sku];
+            var delta = onHand - row.OnHand;
+            row.OnHand = onHand;
+            row.Version = Math.Max(row.Version, version);
+            row.UpdatedAt = _time.GetUtcNow();
+            _movements.Add(new Movement("wes-op-" + version.ToString(CultureInfo.InvariantCulture), warehouse, sku, "adjust", delta, row.UpdatedAt));
+        }
+    }
+
+    /// <summary>The counter a snapshot answer announces: the highest version below every change still in flight.</summary>
+    private long Announced() => _inFlight.Count > 0 ? _inFlight.Min - 1 : _version;
+
     internal void SetBaseAddress(Uri address) => BaseAddress = address;
 
     internal void Map(IEndpointRouteBuilder app)
@@ -203,7 +263,7 @@ public sealed class WesSandbox
                     json.WriteNull("nextCursor");
                 }
 
-                json.WriteNumber("highestVersion", _version);
+                json.WriteNumber("highestVersion", Announced());
                 json.WriteEndObject();
             }
         }
