@@ -139,6 +139,23 @@ public abstract class OrderBufferStoreComplianceTests : StorageComplianceTests
         Assert.Equal(11, (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 100, Ct)).Count);
     }
 
+    /// <summary>Partitions of one source poll at once: a partition's repair leaves another partition's recent unmarked orders
+    /// to that partition's poller (which may be marking them right now) and takes them once they are older than its lease.</summary>
+    [Fact]
+    public async Task GetNotMarkedAtSourceAsync_OtherPartitionsRecentWrites_LeftToThemUntilStale()
+    {
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = [new OrderToBuffer(Order("p1-a"), FlowType.A)], Partition = "p1" }, Ct);
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0.AddSeconds(1)) { Orders = [new OrderToBuffer(Order("p2-a"), FlowType.A)], Partition = "p2" }, Ct);
+        await Storage.OrderBuffer.InsertAsync([Order("none-a")], T0.AddSeconds(2), Ct);
+
+        async Task<string[]> Ids(NotMarkedQuery query) => (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync(query, Ct)).Select(o => o.Order.OrderId).Order().ToArray();
+
+        Assert.Equal(["none-a", "p1-a"], await Ids(new NotMarkedQuery("erp", 10) { Partition = "p1" }));
+        Assert.Equal(["none-a", "p1-a"], await Ids(new NotMarkedQuery("erp", 10) { Partition = "p1", OtherPartitionsBefore = T0.AddSeconds(1) }));
+        Assert.Equal(["none-a", "p1-a", "p2-a"], await Ids(new NotMarkedQuery("erp", 10) { Partition = "p1", OtherPartitionsBefore = T0.AddSeconds(2) }));
+        Assert.Equal(["none-a", "p1-a", "p2-a"], await Ids(new NotMarkedQuery("erp", 10)));
+    }
+
     /// <summary>Two marks of overlapping parts of one write at once (a poll and a repair on two instances): every confirmed
     /// order is marked and no order that neither confirmed is, whichever commits first.</summary>
     [Fact]

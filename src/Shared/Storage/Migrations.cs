@@ -224,6 +224,7 @@ internal static class Migrations
             CREATE TABLE order_buffer_writes (
                 id {id},
                 write_source text NOT NULL,
+                write_partition text NULL,
                 written_at bigint NOT NULL,
                 unmarked integer NOT NULL,
                 all_marked_at bigint NULL)

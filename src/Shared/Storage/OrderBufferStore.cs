@@ -42,7 +42,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             rows.Add(new OrderToBuffer(order));
         }
 
-        return database.WriteAsync((connection, transaction) => InsertOrdersAsync(connection, transaction, rows, receivedAt, cancellationToken), cancellationToken);
+        return database.WriteAsync((connection, transaction) => InsertOrdersAsync(connection, transaction, rows, null, receivedAt, cancellationToken), cancellationToken);
     }
 
     public Task<IReadOnlyList<OrderInsertOutcome>> WriteAsync(OrderBufferWrite write, CancellationToken cancellationToken)
@@ -87,7 +87,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                     await MarkAsync(connection, transaction, write.Source, write.At, marks, cancellationToken).ConfigureAwait(false);
                 }
 
-                return await InsertOrdersAsync(connection, transaction, write.Orders, write.At, cancellationToken).ConfigureAwait(false);
+                return await InsertOrdersAsync(connection, transaction, write.Orders, write.Partition, write.At, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
     }
@@ -232,7 +232,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         }
     }
 
-    private async Task<IReadOnlyList<OrderInsertOutcome>> InsertOrdersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<OrderToBuffer> rows, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<OrderInsertOutcome>> InsertOrdersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<OrderToBuffer> rows, string? partition, DateTimeOffset at, CancellationToken cancellationToken)
     {
         // The first copy of an order in the input is the one inserted; any later copy is a duplicate and never reaches the database.
         var outcomes = new OrderInsertOutcome?[rows.Count];
@@ -259,7 +259,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         {
             var positionsOfSource = group.ToList();
             var rowsOfSource = positionsOfSource.Count == unique.Count ? unique : positionsOfSource.ConvertAll(j => unique[j]);
-            var write = await StartWriteAsync(connection, transaction, group.Key, at, cancellationToken).ConfigureAwait(false);
+            var write = await StartWriteAsync(connection, transaction, group.Key, partition, at, cancellationToken).ConfigureAwait(false);
             var insertedOfSource = database.SetBasedWrites
                 ? await InsertSetBasedAsync(connection, transaction, rowsOfSource, at, write, cancellationToken).ConfigureAwait(false)
                 : await InsertRowByRowAsync(connection, transaction, group.Key, rowsOfSource, at, write, cancellationToken).ConfigureAwait(false);
@@ -279,12 +279,13 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         return outcomes!;
     }
 
-    private static async Task<long> StartWriteAsync(DbConnection connection, DbTransaction transaction, string source, DateTimeOffset at, CancellationToken cancellationToken)
+    private static async Task<long> StartWriteAsync(DbConnection connection, DbTransaction transaction, string source, string? partition, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var command = Sql.Command(connection, transaction, "INSERT INTO order_buffer_writes (write_source, written_at, unmarked) VALUES (@source, @at, 0) RETURNING id");
+        var command = Sql.Command(connection, transaction, "INSERT INTO order_buffer_writes (write_source, write_partition, written_at, unmarked) VALUES (@source, @partition, @at, 0) RETURNING id");
         await using (command.ConfigureAwait(false))
         {
             command.Add("@source", source);
+            command.Add("@partition", partition);
             command.Add("@at", at);
             return await command.ScalarInt64Async(cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("The database returned no id for the new order buffer write.");
@@ -471,9 +472,19 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
     }
 
     public Task<IReadOnlyList<BufferedOrder>> GetNotMarkedAtSourceAsync(string source, int limit, CancellationToken cancellationToken)
+        => GetNotMarkedAtSourceAsync(new NotMarkedQuery(source, limit), cancellationToken);
+
+    public Task<IReadOnlyList<BufferedOrder>> GetNotMarkedAtSourceAsync(NotMarkedQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
+        var (source, limit) = (query.Source, query.Limit);
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var ofPartition = query.Partition is null
+            ? string.Empty
+            : query.OtherPartitionsBefore is null
+                ? " AND (write_partition IS NULL OR write_partition = @partition)"
+                : " AND (write_partition IS NULL OR write_partition = @partition OR written_at < @before)";
 
         // Orders buffered before writes were recorded first, then the open writes oldest first: only as many writes as hold the
         // orders asked for are read, so the cost follows the unmarked orders, never the size of the buffer.
@@ -496,10 +507,19 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
 
                 var remaining = limit - found.Count;
                 var writes = new List<long>();
-                var open = Sql.Command(connection, null, "SELECT id, unmarked FROM order_buffer_writes WHERE write_source = @source AND unmarked > 0 ORDER BY id LIMIT @limit");
+                var open = Sql.Command(connection, null, $"SELECT id, unmarked FROM order_buffer_writes WHERE write_source = @source AND unmarked > 0{ofPartition} ORDER BY id LIMIT @limit");
                 await using (open.ConfigureAwait(false))
                 {
                     open.Add("@source", source);
+                    if (query.Partition is not null)
+                    {
+                        open.Add("@partition", query.Partition);
+                        if (query.OtherPartitionsBefore is { } before)
+                        {
+                            open.Add("@before", before);
+                        }
+                    }
+
                     open.Add("@limit", remaining);
                     var holding = 0L;
                     foreach (var (id, unmarked) in await open.ListAsync(r => (r.Int64(0), r.Int64(1)), cancellationToken).ConfigureAwait(false))
