@@ -105,7 +105,8 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         if (writes.Length > 0)
         {
             // Every mark locks the writes it touches (in id order, so two marks cannot deadlock) before it counts or changes their
-            // orders; counted again under the lock, the figures cannot be overtaken by another mark of the same write.
+            // orders; counted again under the lock, the figures cannot be overtaken by another mark of the same write. Where the
+            // engine runs one writer at a time (no row locks), the first count was already taken under the write lock.
             var lockWrites = Sql.Command(connection, transaction, $"SELECT id, unmarked, all_marked_at FROM order_buffer_writes WHERE {InList("id", "@writes")} ORDER BY id {database.ForUpdate}");
             await using (lockWrites.ConfigureAwait(false))
             {
@@ -116,7 +117,10 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 }
             }
 
-            byWrite = await CountUnmarkedByWriteAsync(connection, transaction, source, orderIds, cancellationToken).ConfigureAwait(false);
+            if (database.ForUpdate.Length > 0)
+            {
+                byWrite = await CountUnmarkedByWriteAsync(connection, transaction, source, orderIds, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var oneByOne = new List<long>();
