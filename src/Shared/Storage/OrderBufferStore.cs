@@ -265,7 +265,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             var rowsOfSource = positionsOfSource.Count == unique.Count ? unique : positionsOfSource.ConvertAll(j => unique[j]);
             var write = await StartWriteAsync(connection, transaction, group.Key, partition, at, cancellationToken).ConfigureAwait(false);
             var insertedOfSource = database.SetBasedWrites
-                ? await InsertSetBasedAsync(connection, transaction, rowsOfSource, at, write, cancellationToken).ConfigureAwait(false)
+                ? await InsertSetBasedAsync(connection, transaction, group.Key, rowsOfSource, at, write, cancellationToken).ConfigureAwait(false)
                 : await InsertRowByRowAsync(connection, transaction, group.Key, rowsOfSource, at, write, cancellationToken).ConfigureAwait(false);
             await FinishWriteAsync(connection, transaction, write, insertedOfSource.Count(x => x), cancellationToken).ConfigureAwait(false);
             for (var k = 0; k < positionsOfSource.Count; k++)
@@ -315,7 +315,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         }
     }
 
-    private static async Task<bool[]> InsertSetBasedAsync(DbConnection connection, DbTransaction transaction, List<OrderToBuffer> rows, DateTimeOffset at, long write, CancellationToken cancellationToken)
+    private static async Task<bool[]> InsertSetBasedAsync(DbConnection connection, DbTransaction transaction, string source, List<OrderToBuffer> rows, DateTimeOffset at, long write, CancellationToken cancellationToken)
     {
         // A server: one INSERT … SELECT FROM unnest(arrays) per chunk, one round trip and a fixed number of parameters however
         // many rows; RETURNING names the rows inserted now, the rest were already buffered.
@@ -323,7 +323,6 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         for (var offset = 0; offset < rows.Count; offset += InsertChunk)
         {
             var count = Math.Min(InsertChunk, rows.Count - offset);
-            var sources = new string[count];
             var ids = new string[count];
             var created = new long[count];
             var changed = new long[count];
@@ -336,7 +335,6 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             for (var i = 0; i < count; i++)
             {
                 var row = rows[offset + i];
-                sources[i] = row.Order.Source;
                 ids[i] = row.Order.OrderId;
                 created[i] = row.Order.CreatedAt.UtcTicks;
                 changed[i] = row.Order.ChangedAt.UtcTicks;
@@ -353,10 +351,10 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 transaction,
                 $"""
                 INSERT INTO order_buffer ({InsertColumns})
-                SELECT s, o, c, u, st, w, l, a, CASE WHEN e IS NULL THEN @new ELSE @failed END, f, CASE WHEN e IS NULL THEN 0 ELSE 1 END, e,
+                SELECT @source, o, c, u, st, w, l, a, CASE WHEN e IS NULL THEN @new ELSE @failed END, f, CASE WHEN e IS NULL THEN 0 ELSE 1 END, e,
                        @at, CASE WHEN f IS NULL THEN NULL ELSE @at END, @at, @write
-                FROM unnest(@s, @o, @c, @u, @st, @w, @l, @a, @f, @e) AS t(s, o, c, u, st, w, l, a, f, e)
-                ON CONFLICT (source, order_id) DO NOTHING RETURNING source, order_id
+                FROM unnest(@o, @c, @u, @st, @w, @l, @a, @f, @e) AS t(o, c, u, st, w, l, a, f, e)
+                ON CONFLICT (source, order_id) DO NOTHING RETURNING order_id
                 """);
             await using (command.ConfigureAwait(false))
             {
@@ -364,7 +362,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 command.Add("@failed", Codes.Of(OrderStatus.Failed));
                 command.Add("@at", at);
                 command.Add("@write", write);
-                AddArray(command, "@s", sources);
+                command.Add("@source", source);
                 AddArray(command, "@o", ids);
                 AddArray(command, "@c", created);
                 AddArray(command, "@u", changed);
@@ -374,10 +372,11 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 AddArray(command, "@a", attributes);
                 AddArray(command, "@f", flows);
                 AddArray(command, "@e", errors);
-                var inserted = new HashSet<(string, string)>(await command.ListAsync(r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false));
+                // The rows are of one source (one write per source), so the order id names a row.
+                var inserted = new HashSet<string>(await command.ListAsync(r => r.GetString(0), cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
                 for (var i = 0; i < count; i++)
                 {
-                    result[offset + i] = inserted.Contains((sources[i], ids[i]));
+                    result[offset + i] = inserted.Contains(ids[i]);
                 }
             }
         }
