@@ -79,6 +79,121 @@ public abstract class OrderBufferStoreComplianceTests : StorageComplianceTests
         Assert.Equal(T0.AddSeconds(5), (await Storage.OrderBuffer.GetAsync("erp", "o-1", Ct))!.MarkedAtSourceAt);
     }
 
+    /// <summary>The intake marks what one write buffered: confirmed as a whole, every order of the write is marked at that time,
+    /// none is left for the repair, and a later mark of the same orders keeps the first time.</summary>
+    [Fact]
+    public async Task SetMarkedAtSourceAsync_EveryOrderOfAWrite_AllMarkedOnceWithTheFirstTime()
+    {
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = new[] { "o-1", "o-2", "o-3" }.Select(id => new OrderToBuffer(Order(id), FlowType.A)).ToList() }, Ct);
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0.AddSeconds(1)) { Orders = [new OrderToBuffer(Order("o-4"), FlowType.A)] }, Ct);
+
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["o-3", "o-1", "o-2"], T0.AddSeconds(5), Ct);
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["o-1", "o-2", "o-3"], T0.AddSeconds(9), Ct);
+
+        Assert.Equal(["o-4"], (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct)).Select(o => o.Order.OrderId));
+        foreach (var id in new[] { "o-1", "o-2", "o-3" })
+        {
+            Assert.Equal(T0.AddSeconds(5), (await Storage.OrderBuffer.GetAsync("erp", id, Ct))!.MarkedAtSourceAt);
+        }
+
+        Assert.Null((await Storage.OrderBuffer.GetAsync("erp", "o-4", Ct))!.MarkedAtSourceAt);
+    }
+
+    /// <summary>A source that confirms only part of a write (some marks failed): the confirmed orders are marked, the others stay
+    /// for the repair, and confirming the rest later marks them with their own time.</summary>
+    [Fact]
+    public async Task SetMarkedAtSourceAsync_PartOfAWriteThenTheRest_EachMarkedWhenConfirmed()
+    {
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = new[] { "o-1", "o-2", "o-3", "o-4" }.Select(id => new OrderToBuffer(Order(id), FlowType.A)).ToList() }, Ct);
+
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["o-2"], T0.AddSeconds(1), Ct);
+        Assert.Equal(["o-1", "o-3", "o-4"], (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct)).Select(o => o.Order.OrderId));
+
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["o-1", "o-4"], T0.AddSeconds(2), Ct);
+        Assert.Equal(["o-3"], (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct)).Select(o => o.Order.OrderId));
+
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["o-3", "o-2"], T0.AddSeconds(3), Ct);
+        Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct));
+        var times = new List<DateTimeOffset?>();
+        foreach (var id in new[] { "o-1", "o-2", "o-3", "o-4" })
+        {
+            times.Add((await Storage.OrderBuffer.GetAsync("erp", id, Ct))!.MarkedAtSourceAt);
+        }
+
+        Assert.Equal([T0.AddSeconds(2), T0.AddSeconds(1), T0.AddSeconds(3), T0.AddSeconds(2)], times);
+    }
+
+    /// <summary>The repair reads unmarked orders oldest write first and only as many as asked, however many writes are open.</summary>
+    [Fact]
+    public async Task GetNotMarkedAtSourceAsync_ManyOpenWrites_OldestFirstUpToTheLimit()
+    {
+        for (var w = 0; w < 5; w++)
+        {
+            await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0.AddSeconds(w)) { Orders = Enumerable.Range(0, 3).Select(i => new OrderToBuffer(Order($"w{w}-{i}"), FlowType.A)).ToList() }, Ct);
+        }
+
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["w1-0", "w1-1", "w1-2", "w2-1"], T0.AddMinutes(1), Ct);
+
+        var first = await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 6, Ct);
+        Assert.Equal(["w0-0", "w0-1", "w0-2", "w2-0", "w2-2", "w3-0"], first.Select(o => o.Order.OrderId));
+        Assert.Equal(11, (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 100, Ct)).Count);
+    }
+
+    /// <summary>Partitions of one source poll at once: a partition's repair leaves another partition's recent unmarked orders
+    /// to that partition's poller (which may be marking them right now) and takes them once they are older than its lease.</summary>
+    [Fact]
+    public async Task GetNotMarkedAtSourceAsync_OtherPartitionsRecentWrites_LeftToThemUntilStale()
+    {
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = [new OrderToBuffer(Order("p1-a"), FlowType.A)], Partition = "p1" }, Ct);
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0.AddSeconds(1)) { Orders = [new OrderToBuffer(Order("p2-a"), FlowType.A)], Partition = "p2" }, Ct);
+        await Storage.OrderBuffer.InsertAsync([Order("none-a")], T0.AddSeconds(2), Ct);
+
+        async Task<string[]> Ids(NotMarkedQuery query) => (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync(query, Ct)).Select(o => o.Order.OrderId).Order().ToArray();
+
+        Assert.Equal(["none-a", "p1-a"], await Ids(new NotMarkedQuery("erp", 10) { Partition = "p1" }));
+        Assert.Equal(["none-a", "p1-a"], await Ids(new NotMarkedQuery("erp", 10) { Partition = "p1", OtherPartitionsBefore = T0.AddSeconds(1) }));
+        Assert.Equal(["none-a", "p1-a", "p2-a"], await Ids(new NotMarkedQuery("erp", 10) { Partition = "p1", OtherPartitionsBefore = T0.AddSeconds(2) }));
+        Assert.Equal(["none-a", "p1-a", "p2-a"], await Ids(new NotMarkedQuery("erp", 10)));
+    }
+
+    /// <summary>Two marks of overlapping parts of one write at once (a poll and a repair on two instances): every confirmed
+    /// order is marked and no order that neither confirmed is, whichever commits first.</summary>
+    [Fact]
+    public async Task SetMarkedAtSourceAsync_OverlappingMarksOfOneWriteAtOnce_MarksExactlyTheConfirmedOrders()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var source = $"erp-{round}";
+            var ids = Enumerable.Range(0, 100).Select(i => $"o-{i:D3}").ToList();
+            await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite(source, T0) { Orders = ids.Select(id => new OrderToBuffer(Order(id, source), FlowType.A)).ToList() }, Ct);
+
+            await RaceAsync(2, async (storage, i) =>
+            {
+                await storage.OrderBuffer.SetMarkedAtSourceAsync(source, i == 0 ? ids[..50] : ids[25..75], T0.AddSeconds(1 + i), Ct);
+                return i;
+            });
+
+            Assert.Equal(ids[75..], (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync(source, 1000, Ct)).Select(o => o.Order.OrderId));
+        }
+    }
+
+    /// <summary>Orders buffered before schema 3 recorded writes (no write id) are still found by the repair and marked one by one.</summary>
+    [Fact]
+    public async Task SetMarkedAtSourceAsync_OrdersBufferedBeforeWritesWereRecorded_FoundAndMarked()
+    {
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = new[] { "old-1", "old-2", "new-1" }.Select(id => new OrderToBuffer(Order(id), FlowType.A)).ToList() }, Ct);
+        await Database.ExecuteAsync("UPDATE order_buffer SET write_id = NULL WHERE order_id LIKE 'old-%'", Ct);
+        await Database.ExecuteAsync("UPDATE order_buffer_writes SET unmarked = 1", Ct);
+
+        Assert.Equal(["new-1", "old-1", "old-2"], (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct)).Select(o => o.Order.OrderId).Order());
+
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["old-1", "new-1"], T0.AddSeconds(4), Ct);
+
+        Assert.Equal(["old-2"], (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct)).Select(o => o.Order.OrderId));
+        Assert.Equal(T0.AddSeconds(4), (await Storage.OrderBuffer.GetAsync("erp", "old-1", Ct))!.MarkedAtSourceAt);
+        Assert.Equal(T0.AddSeconds(4), (await Storage.OrderBuffer.GetAsync("erp", "new-1", Ct))!.MarkedAtSourceAt);
+    }
+
     /// <summary>A task is created once per order (seed 000: 建立對應的任務); a retried routing must not switch the flow of an order already routed.</summary>
     /// <summary>The intake's one write per step: a new order is buffered with its task in the same row and transaction, so a
     /// crash can never leave a task without its order or create it twice; an invalid order is buffered as FAILED for a person.</summary>

@@ -50,4 +50,7 @@ public interface IStorageDatabase : IAsyncDisposable
 
     /// <summary>Records a schema version in the database's schema_version table, as a newer release would.</summary>
     Task RecordSchemaVersionAsync(int version, CancellationToken cancellationToken);
+
+    /// <summary>Runs one SQL statement against the database, as an older release or an operator would.</summary>
+    Task ExecuteAsync(string sql, CancellationToken cancellationToken);
 }

@@ -35,6 +35,13 @@ internal sealed class PostgreSqlTestDatabase : IStorageDatabase
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async ValueTask DisposeAsync() => await PostgreSqlTestServer.DropSchemaAsync(Schema);
 
     private sealed class Instance(PostgreSqlOrchestratorStorage storage) : IStorageInstance

@@ -34,6 +34,15 @@ internal sealed class SqliteTestDatabase : IStorageDatabase
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public ValueTask DisposeAsync()
     {
         using (var connection = new SqliteConnection(ConnectionString))

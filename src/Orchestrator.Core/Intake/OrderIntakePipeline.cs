@@ -115,7 +115,7 @@ public sealed class OrderIntakePipeline
         DateTimeOffset? watermark = null;
         try
         {
-            await RepairAsync(counters, cancellationToken).ConfigureAwait(false);
+            await RepairAsync(partition, now, counters, cancellationToken).ConfigureAwait(false);
             watermark = await _watermarks.GetAsync(_source.Name, partition.Key, cancellationToken).ConfigureAwait(false);
             var windowStart = (watermark ?? now - _options.InitialLookBack) - _options.LookBack;
             var window = await ReadWindowAsync(partition, windowStart, now, holder, counters, cancellationToken, lookBackEnd: watermark).ConfigureAwait(false);
@@ -288,7 +288,7 @@ public sealed class OrderIntakePipeline
                 }
 
                 await holder.RenewIfDueAsync(_locks, _options.LockLease, _time, stop.Token).ConfigureAwait(false);
-                var inserted = await BufferPagesAsync(batch, marked.Take(), counters, stop.Token).ConfigureAwait(false);
+                var inserted = await BufferPagesAsync(partition, batch, marked.Take(), counters, stop.Token).ConfigureAwait(false);
                 if (inserted.Count > 0)
                 {
                     await forMarking.Writer.WriteAsync(inserted, stop.Token).ConfigureAwait(false);
@@ -343,7 +343,7 @@ public sealed class OrderIntakePipeline
     /// Buffers pages in one write: valid orders with the task the router chose, invalid ones as FAILED for a person, together
     /// with <paramref name="markedAtSource"/>. Returns the ids of the orders that were new (they still need marking at the source).
     /// </summary>
-    private async Task<List<string>> BufferPagesAsync(List<OrderPage> batch, List<string> markedAtSource, Counters counters, CancellationToken cancellationToken)
+    private async Task<List<string>> BufferPagesAsync(OrderPartition partition, List<OrderPage> batch, List<string> markedAtSource, Counters counters, CancellationToken cancellationToken)
     {
         var rows = new List<OrderToBuffer>();
         var traceIds = new List<string?>();
@@ -372,7 +372,7 @@ public sealed class OrderIntakePipeline
             return [];
         }
 
-        var outcomes = await _buffer.WriteAsync(new OrderBufferWrite(_source.Name, _time.GetUtcNow()) { Orders = rows, MarkedAtSource = markedAtSource }, cancellationToken).ConfigureAwait(false);
+        var outcomes = await _buffer.WriteAsync(new OrderBufferWrite(_source.Name, _time.GetUtcNow()) { Orders = rows, MarkedAtSource = markedAtSource, Partition = partition.Key }, cancellationToken).ConfigureAwait(false);
         if (outcomes.Count != rows.Count)
         {
             throw new InvalidOperationException($"The order buffer returned {outcomes.Count} outcomes for {rows.Count} orders.");
@@ -482,11 +482,12 @@ public sealed class OrderIntakePipeline
         Interlocked.Add(ref counters.TasksCreated, created);
     }
 
-    /// <summary>Finishes what an interrupted poll left: orders buffered but not marked at the source, and orders without a task.</summary>
-    private async Task RepairAsync(Counters counters, CancellationToken cancellationToken)
+    /// <summary>Finishes what an interrupted poll left: orders buffered but not marked at the source, and orders without a task.
+    /// Orders another partition buffered within the last lock lease are its poller's to mark (it may be marking them now).</summary>
+    private async Task RepairAsync(OrderPartition partition, DateTimeOffset now, Counters counters, CancellationToken cancellationToken)
     {
         var marked = counters.Marked;
-        var notMarked = await _buffer.GetNotMarkedAtSourceAsync(_source.Name, RepairBatch, cancellationToken).ConfigureAwait(false);
+        var notMarked = await _buffer.GetNotMarkedAtSourceAsync(new NotMarkedQuery(_source.Name, RepairBatch) { Partition = partition.Key, OtherPartitionsBefore = now - _options.LockLease }, cancellationToken).ConfigureAwait(false);
         var confirmed = await MarkAsync(notMarked.Select(o => o.Order.OrderId).ToList(), counters, cancellationToken).ConfigureAwait(false);
         await _buffer.SetMarkedAtSourceAsync(_source.Name, confirmed, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
 

@@ -42,6 +42,14 @@ public interface IOrderBufferStore
     /// <returns>The orders.</returns>
     Task<IReadOnlyList<BufferedOrder>> GetNotMarkedAtSourceAsync(string source, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Gets the buffered orders not yet marked at their source that one partition's repair may take, oldest write first:
+    /// those of its own writes, of writes without a partition, and of other partitions' writes made before
+    /// <see cref="NotMarkedQuery.OtherPartitionsBefore"/> (a live poller of another partition may be marking its recent ones).</summary>
+    /// <param name="query">The source, partition and limit.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The orders.</returns>
+    Task<IReadOnlyList<BufferedOrder>> GetNotMarkedAtSourceAsync(NotMarkedQuery query, CancellationToken cancellationToken);
+
     /// <summary>Gets buffered orders that have no task yet, oldest first.</summary>
     /// <param name="source">The source name.</param>
     /// <param name="limit">At most this many.</param>
@@ -101,9 +109,26 @@ public sealed record OrderBufferWrite(string Source, DateTimeOffset At)
     /// <summary>Gets the orders to insert, each once by (source, order id).</summary>
     public IReadOnlyList<OrderToBuffer> Orders { get; init; } = [];
 
+    /// <summary>Gets the intake partition making this write (its key), or <see langword="null"/>; see
+    /// <see cref="IOrderBufferStore.GetNotMarkedAtSourceAsync(NotMarkedQuery, CancellationToken)"/>.</summary>
+    public string? Partition { get; init; }
+
     /// <summary>Gets the ids of orders (buffered by an earlier, committed write) that the source has confirmed as marked received.
     /// They are recorded before the inserts, so they never reach an order of the same write; the first mark of an order is kept.</summary>
     public IReadOnlyList<string> MarkedAtSource { get; init; } = [];
+}
+
+/// <summary>Which unmarked orders a partition's repair reads.</summary>
+/// <param name="Source">The source name.</param>
+/// <param name="Limit">At most this many orders.</param>
+public sealed record NotMarkedQuery(string Source, int Limit)
+{
+    /// <summary>Gets the partition whose repair reads (its key); <see langword="null"/> reads every partition's orders.</summary>
+    public string? Partition { get; init; }
+
+    /// <summary>Gets the time before which other partitions' writes are taken too (their poller is gone); when
+    /// <see langword="null"/>, they are never taken.</summary>
+    public DateTimeOffset? OtherPartitionsBefore { get; init; }
 }
 
 /// <summary>An order to buffer and what to do with it when it is new.</summary>

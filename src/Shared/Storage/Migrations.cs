@@ -16,7 +16,7 @@ internal sealed record Migration(int Version, string Description, IReadOnlyList<
 internal static class Migrations
 {
     /// <summary>The newest schema version this code knows.</summary>
-    public const int Latest = 2;
+    public const int Latest = 3;
 
     public static IReadOnlyList<Migration> All(RelationalDatabase database)
     {
@@ -215,7 +215,31 @@ internal static class Migrations
             "ALTER TABLE pending_sync ADD COLUMN enqueued_at bigint NOT NULL DEFAULT 0",
             "CREATE INDEX ix_pending_sync_key ON pending_sync (coalescing_key, state)",
         };
-        return [new Migration(1, "initial schema", v1), new Migration(2, "pending_sync.enqueued_at for superseded claims", v2)];
+        var v3 = new List<string>
+        {
+            // Each intake write of a source, with its count of orders not yet marked at the source: when the source confirms all
+            // of them, the write is marked (all_marked_at) instead of every order's row. Orders of a write only partly confirmed
+            // are marked on their own row, as are the orders buffered before this version (write_id NULL).
+            $"""
+            CREATE TABLE order_buffer_writes (
+                id {id},
+                write_source text NOT NULL,
+                write_partition text NULL,
+                written_at bigint NOT NULL,
+                unmarked integer NOT NULL,
+                all_marked_at bigint NULL)
+            """,
+            "CREATE INDEX ix_order_buffer_writes_open ON order_buffer_writes (write_source, id) WHERE unmarked > 0",
+            "ALTER TABLE order_buffer ADD COLUMN write_id bigint NULL",
+            "DROP INDEX ix_order_buffer_not_marked",
+            "CREATE INDEX ix_order_buffer_not_marked ON order_buffer (source, write_id, received_at, order_id) WHERE marked_at_source_at IS NULL",
+        };
+        return
+        [
+            new Migration(1, "initial schema", v1),
+            new Migration(2, "pending_sync.enqueued_at for superseded claims", v2),
+            new Migration(3, "order_buffer_writes: marks recorded per intake write", v3),
+        ];
     }
 
     /// <summary>Brings the schema to <see cref="Latest"/>.</summary>

@@ -7,17 +7,21 @@ namespace Orchestrator.Storage.Relational;
 /// <summary>The order buffer and each order's task, one row per (source, order id), uniqueness enforced by the primary key.</summary>
 internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider time) : IOrderBufferStore
 {
+    // An order is marked at its source when its own row says so, or when the source confirmed every order of the write that
+    // buffered it at once (order_buffer_writes.all_marked_at): the usual case costs one update of the write, not one per order.
     private const string Columns =
-        "source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, flow, attempts, last_error, received_at, marked_at_source_at, next_attempt_at";
+        "source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, flow, attempts, last_error, received_at, COALESCE(marked_at_source_at, all_marked_at), next_attempt_at";
+
+    private const string From = "order_buffer LEFT JOIN order_buffer_writes ON order_buffer_writes.id = order_buffer.write_id";
 
     // Rows per statement on a server: one array parameter per column, so the statement size does not depend on the row count.
     private const int InsertChunk = 5000;
     private const int IdChunk = 5000;
     private const string InsertColumns =
-        "source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, flow, attempts, last_error, received_at, task_created_at, updated_at";
+        "source, order_id, created_at, changed_at, source_status, warehouse_id, lines, attributes, status, flow, attempts, last_error, received_at, task_created_at, updated_at, write_id";
 
-    private const string MarkUpdate =
-        "UPDATE order_buffer SET marked_at_source_at = @at, updated_at = @at WHERE source = @source AND marked_at_source_at IS NULL";
+    // The write of orders buffered before writes were recorded (schema 3); a real write id is never negative.
+    private const long NoWrite = -1;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -38,7 +42,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             rows.Add(new OrderToBuffer(order));
         }
 
-        return database.WriteAsync((connection, transaction) => InsertOrdersAsync(connection, transaction, rows, receivedAt, cancellationToken), cancellationToken);
+        return database.WriteAsync((connection, transaction) => InsertOrdersAsync(connection, transaction, rows, null, receivedAt, cancellationToken), cancellationToken);
     }
 
     public Task<IReadOnlyList<OrderInsertOutcome>> WriteAsync(OrderBufferWrite write, CancellationToken cancellationToken)
@@ -80,21 +84,159 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 // The marks name rows of earlier, committed writes; recording them here costs no commit of its own.
                 if (marks.Count > 0)
                 {
-                    await UpdateByIdAsync(connection, transaction, MarkUpdate, c => AddMarkParameters(c, write.Source, write.At), marks, cancellationToken).ConfigureAwait(false);
+                    await MarkAsync(connection, transaction, write.Source, write.At, marks, cancellationToken).ConfigureAwait(false);
                 }
 
-                return await InsertOrdersAsync(connection, transaction, write.Orders, write.At, cancellationToken).ConfigureAwait(false);
+                return await InsertOrdersAsync(connection, transaction, write.Orders, write.Partition, write.At, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
     }
 
-    private static void AddMarkParameters(DbCommand command, string source, DateTimeOffset at)
+    /// <summary>
+    /// Records that the source confirmed <paramref name="orderIds"/>. When they are every order of a write still unmarked (the
+    /// usual case: the pipeline marks what one write buffered), the write is marked as a whole: one row updated instead of one
+    /// per order. Otherwise, and for orders buffered before writes were recorded, each order's row is marked.
+    /// </summary>
+    private async Task MarkAsync(DbConnection connection, DbTransaction transaction, string source, DateTimeOffset at, List<string> orderIds, CancellationToken cancellationToken)
     {
-        command.Add("@at", at);
-        command.Add("@source", source);
+        var byWrite = await CountUnmarkedByWriteAsync(connection, transaction, source, orderIds, cancellationToken).ConfigureAwait(false);
+        var writes = byWrite.Keys.Where(w => w != NoWrite).Order().ToArray();
+        var state = new Dictionary<long, (int Unmarked, bool AllMarked)>();
+        if (writes.Length > 0)
+        {
+            // Every mark locks the writes it touches (in id order, so two marks cannot deadlock) before it counts or changes their
+            // orders; counted again under the lock, the figures cannot be overtaken by another mark of the same write. Where the
+            // engine runs one writer at a time (no row locks), the first count was already taken under the write lock.
+            var lockWrites = Sql.Command(connection, transaction, $"SELECT id, unmarked, all_marked_at FROM order_buffer_writes WHERE {InList("id", "@writes")} ORDER BY id {database.ForUpdate}");
+            await using (lockWrites.ConfigureAwait(false))
+            {
+                BindList(lockWrites, "@writes", writes);
+                foreach (var (id, unmarked, allMarked) in await lockWrites.ListAsync(r => (r.Int64(0), r.Int32(1), !r.IsDBNull(2)), cancellationToken).ConfigureAwait(false))
+                {
+                    state[id] = (unmarked, allMarked);
+                }
+            }
+
+            if (database.ForUpdate.Length > 0)
+            {
+                byWrite = await CountUnmarkedByWriteAsync(connection, transaction, source, orderIds, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var oneByOne = new List<long>();
+        foreach (var (write, count) in byWrite)
+        {
+            if (write == NoWrite || !state.TryGetValue(write, out var s) || s.AllMarked || s.Unmarked == 0)
+            {
+                continue;
+            }
+
+            if (count == s.Unmarked)
+            {
+                var whole = Sql.Command(connection, transaction, "UPDATE order_buffer_writes SET unmarked = 0, all_marked_at = @at WHERE id = @write");
+                await using (whole.ConfigureAwait(false))
+                {
+                    whole.Add("@at", at);
+                    whole.Add("@write", write);
+                    await whole.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                oneByOne.Add(write);
+            }
+        }
+
+        if (oneByOne.Count == 0 && !byWrite.ContainsKey(NoWrite))
+        {
+            return;
+        }
+
+        // Order by order: those of writes only partly confirmed, and those buffered before writes were recorded.
+        var marked = new Dictionary<long, int>();
+        foreach (var chunk in orderIds.Chunk(IdChunk))
+        {
+            var update = Sql.Command(
+                connection,
+                transaction,
+                $"""
+                UPDATE order_buffer SET marked_at_source_at = @at, updated_at = @at
+                WHERE source = @source AND marked_at_source_at IS NULL AND {InList("order_id", "@ids")} AND (write_id IS NULL OR {InList("write_id", "@writes")})
+                RETURNING write_id
+                """);
+            await using (update.ConfigureAwait(false))
+            {
+                update.Add("@at", at);
+                update.Add("@source", source);
+                BindList(update, "@ids", chunk);
+                BindList(update, "@writes", oneByOne.ToArray());
+                foreach (var write in await update.ListAsync(r => r.IsDBNull(0) ? NoWrite : r.Int64(0), cancellationToken).ConfigureAwait(false))
+                {
+                    if (write != NoWrite)
+                    {
+                        marked[write] = marked.GetValueOrDefault(write) + 1;
+                    }
+                }
+            }
+        }
+
+        foreach (var (write, count) in marked)
+        {
+            var less = Sql.Command(connection, transaction, "UPDATE order_buffer_writes SET unmarked = unmarked - @count WHERE id = @write");
+            await using (less.ConfigureAwait(false))
+            {
+                less.Add("@count", count);
+                less.Add("@write", write);
+                await less.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
-    private async Task<IReadOnlyList<OrderInsertOutcome>> InsertOrdersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<OrderToBuffer> rows, DateTimeOffset at, CancellationToken cancellationToken)
+    /// <summary>How many of <paramref name="orderIds"/> are buffered and not marked on their own row, by the write that buffered
+    /// them (<see cref="NoWrite"/> for orders buffered before writes were recorded).</summary>
+    private async Task<Dictionary<long, int>> CountUnmarkedByWriteAsync(DbConnection connection, DbTransaction transaction, string source, List<string> orderIds, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<long, int>();
+        foreach (var chunk in orderIds.Chunk(IdChunk))
+        {
+            var probe = Sql.Command(
+                connection,
+                transaction,
+                $"SELECT write_id, count(*) FROM order_buffer WHERE source = @source AND marked_at_source_at IS NULL AND {InList("order_id", "@ids")} GROUP BY write_id");
+            await using (probe.ConfigureAwait(false))
+            {
+                probe.Add("@source", source);
+                BindList(probe, "@ids", chunk);
+                foreach (var (write, count) in await probe.ListAsync(r => (r.IsDBNull(0) ? NoWrite : r.Int64(0), r.Int32(1)), cancellationToken).ConfigureAwait(false))
+                {
+                    counts[write] = counts.GetValueOrDefault(write) + count;
+                }
+            }
+        }
+
+        return counts;
+    }
+
+    /// <summary>A condition "<paramref name="column"/> is one of the list <paramref name="parameter"/>" with the list bound as one
+    /// parameter: an array on a server (<c>= ANY</c>), a JSON array on an embedded engine (<c>json_each</c>), so the statement
+    /// neither grows with the list nor runs once per item.</summary>
+    private string InList(string column, string parameter)
+        => database.SetBasedWrites ? $"{column} = ANY({parameter})" : $"{column} IN (SELECT value FROM json_each({parameter}))";
+
+    /// <summary>Binds the list named in <see cref="InList"/>.</summary>
+    private void BindList<T>(DbCommand command, string parameter, T[] values)
+    {
+        if (database.SetBasedWrites)
+        {
+            AddArray(command, parameter, values);
+        }
+        else
+        {
+            command.Add(parameter, JsonSerializer.Serialize(values, Json));
+        }
+    }
+
+    private async Task<IReadOnlyList<OrderInsertOutcome>> InsertOrdersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<OrderToBuffer> rows, string? partition, DateTimeOffset at, CancellationToken cancellationToken)
     {
         // The first copy of an order in the input is the one inserted; any later copy is a duplicate and never reaches the database.
         var outcomes = new OrderInsertOutcome?[rows.Count];
@@ -115,9 +257,23 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             }
         }
 
-        var inserted = database.SetBasedWrites
-            ? await InsertSetBasedAsync(connection, transaction, unique, at, cancellationToken).ConfigureAwait(false)
-            : await InsertRowByRowAsync(connection, transaction, unique, at, cancellationToken).ConfigureAwait(false);
+        // The orders of each source are recorded as one write, with its count of orders not yet marked at the source.
+        var inserted = new bool[unique.Count];
+        foreach (var group in Enumerable.Range(0, unique.Count).GroupBy(j => unique[j].Order.Source, StringComparer.Ordinal))
+        {
+            var positionsOfSource = group.ToList();
+            var rowsOfSource = positionsOfSource.Count == unique.Count ? unique : positionsOfSource.ConvertAll(j => unique[j]);
+            var write = await StartWriteAsync(connection, transaction, group.Key, partition, at, cancellationToken).ConfigureAwait(false);
+            var insertedOfSource = database.SetBasedWrites
+                ? await InsertSetBasedAsync(connection, transaction, group.Key, rowsOfSource, at, write, cancellationToken).ConfigureAwait(false)
+                : await InsertRowByRowAsync(connection, transaction, group.Key, rowsOfSource, at, write, cancellationToken).ConfigureAwait(false);
+            await FinishWriteAsync(connection, transaction, write, insertedOfSource.Count(x => x), cancellationToken).ConfigureAwait(false);
+            for (var k = 0; k < positionsOfSource.Count; k++)
+            {
+                inserted[positionsOfSource[k]] = insertedOfSource[k];
+            }
+        }
+
         for (var j = 0; j < unique.Count; j++)
         {
             var order = unique[j].Order;
@@ -127,7 +283,39 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         return outcomes!;
     }
 
-    private static async Task<bool[]> InsertSetBasedAsync(DbConnection connection, DbTransaction transaction, List<OrderToBuffer> rows, DateTimeOffset at, CancellationToken cancellationToken)
+    private static async Task<long> StartWriteAsync(DbConnection connection, DbTransaction transaction, string source, string? partition, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var command = Sql.Command(connection, transaction, "INSERT INTO order_buffer_writes (write_source, write_partition, written_at, unmarked) VALUES (@source, @partition, @at, 0) RETURNING id");
+        await using (command.ConfigureAwait(false))
+        {
+            command.Add("@source", source);
+            command.Add("@partition", partition);
+            command.Add("@at", at);
+            return await command.ScalarInt64Async(cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The database returned no id for the new order buffer write.");
+        }
+    }
+
+    private static async Task FinishWriteAsync(DbConnection connection, DbTransaction transaction, long write, int inserted, CancellationToken cancellationToken)
+    {
+        // A write whose orders were all buffered before keeps no row.
+        var command = Sql.Command(
+            connection,
+            transaction,
+            inserted > 0 ? "UPDATE order_buffer_writes SET unmarked = @inserted WHERE id = @write" : "DELETE FROM order_buffer_writes WHERE id = @write");
+        await using (command.ConfigureAwait(false))
+        {
+            if (inserted > 0)
+            {
+                command.Add("@inserted", inserted);
+            }
+
+            command.Add("@write", write);
+            await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool[]> InsertSetBasedAsync(DbConnection connection, DbTransaction transaction, string source, List<OrderToBuffer> rows, DateTimeOffset at, long write, CancellationToken cancellationToken)
     {
         // A server: one INSERT … SELECT FROM unnest(arrays) per chunk, one round trip and a fixed number of parameters however
         // many rows; RETURNING names the rows inserted now, the rest were already buffered.
@@ -135,7 +323,6 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         for (var offset = 0; offset < rows.Count; offset += InsertChunk)
         {
             var count = Math.Min(InsertChunk, rows.Count - offset);
-            var sources = new string[count];
             var ids = new string[count];
             var created = new long[count];
             var changed = new long[count];
@@ -148,7 +335,6 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             for (var i = 0; i < count; i++)
             {
                 var row = rows[offset + i];
-                sources[i] = row.Order.Source;
                 ids[i] = row.Order.OrderId;
                 created[i] = row.Order.CreatedAt.UtcTicks;
                 changed[i] = row.Order.ChangedAt.UtcTicks;
@@ -165,17 +351,18 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 transaction,
                 $"""
                 INSERT INTO order_buffer ({InsertColumns})
-                SELECT s, o, c, u, st, w, l, a, CASE WHEN e IS NULL THEN @new ELSE @failed END, f, CASE WHEN e IS NULL THEN 0 ELSE 1 END, e,
-                       @at, CASE WHEN f IS NULL THEN NULL ELSE @at END, @at
-                FROM unnest(@s, @o, @c, @u, @st, @w, @l, @a, @f, @e) AS t(s, o, c, u, st, w, l, a, f, e)
-                ON CONFLICT (source, order_id) DO NOTHING RETURNING source, order_id
+                SELECT @source, o, c, u, st, w, l, a, CASE WHEN e IS NULL THEN @new ELSE @failed END, f, CASE WHEN e IS NULL THEN 0 ELSE 1 END, e,
+                       @at, CASE WHEN f IS NULL THEN NULL ELSE @at END, @at, @write
+                FROM unnest(@o, @c, @u, @st, @w, @l, @a, @f, @e) AS t(o, c, u, st, w, l, a, f, e)
+                ON CONFLICT (source, order_id) DO NOTHING RETURNING order_id
                 """);
             await using (command.ConfigureAwait(false))
             {
                 command.Add("@new", Codes.Of(OrderStatus.New));
                 command.Add("@failed", Codes.Of(OrderStatus.Failed));
                 command.Add("@at", at);
-                AddArray(command, "@s", sources);
+                command.Add("@write", write);
+                command.Add("@source", source);
                 AddArray(command, "@o", ids);
                 AddArray(command, "@c", created);
                 AddArray(command, "@u", changed);
@@ -185,10 +372,11 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 AddArray(command, "@a", attributes);
                 AddArray(command, "@f", flows);
                 AddArray(command, "@e", errors);
-                var inserted = new HashSet<(string, string)>(await command.ListAsync(r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false));
+                // The rows are of one source (one write per source), so the order id names a row.
+                var inserted = new HashSet<string>(await command.ListAsync(r => r.GetString(0), cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
                 for (var i = 0; i < count; i++)
                 {
-                    result[offset + i] = inserted.Contains((sources[i], ids[i]));
+                    result[offset + i] = inserted.Contains(ids[i]);
                 }
             }
         }
@@ -196,32 +384,29 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         return result;
     }
 
-    private static async Task<bool[]> InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, List<OrderToBuffer> rows, DateTimeOffset at, CancellationToken cancellationToken)
+    private static async Task<bool[]> InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, string sourceName, List<OrderToBuffer> rows, DateTimeOffset at, long write, CancellationToken cancellationToken)
     {
         // An embedded engine: one prepared statement rebound per row costs no round trip and no statement parsing. Orders already
-        // buffered (an overlapping poll) are found first with one probe per source and never serialized nor sent, so a
-        // duplicate costs an index lookup instead of a rejected insert; the write lock is held, so the probe cannot go stale,
-        // and ON CONFLICT still guards the key.
+        // buffered (an overlapping poll) are found first with one probe, and never serialized nor sent, so a duplicate costs an
+        // index lookup instead of a rejected insert; the write lock is held, so the probe cannot go stale, and ON CONFLICT still
+        // guards the key.
         var result = new bool[rows.Count];
-        var existing = new HashSet<(string, string)>();
-        foreach (var group in rows.GroupBy(r => r.Order.Source, StringComparer.Ordinal))
+        var existing = new HashSet<string>(StringComparer.Ordinal);
+        var probe = Sql.Command(connection, transaction, "SELECT order_id FROM order_buffer WHERE source = @source AND order_id IN (SELECT value FROM json_each(@ids))");
+        await using (probe.ConfigureAwait(false))
         {
-            var probe = Sql.Command(connection, transaction, "SELECT order_id FROM order_buffer WHERE source = @source AND order_id IN (SELECT value FROM json_each(@ids))");
-            await using (probe.ConfigureAwait(false))
+            probe.Add("@source", sourceName);
+            probe.Add("@ids", JsonSerializer.Serialize(rows.Select(r => r.Order.OrderId), Json));
+            foreach (var id in await probe.ListAsync(r => r.GetString(0), cancellationToken).ConfigureAwait(false))
             {
-                probe.Add("@source", group.Key);
-                probe.Add("@ids", JsonSerializer.Serialize(group.Select(r => r.Order.OrderId), Json));
-                foreach (var id in await probe.ListAsync(r => r.GetString(0), cancellationToken).ConfigureAwait(false))
-                {
-                    existing.Add((group.Key, id));
-                }
+                existing.Add(id);
             }
         }
 
         var command = Sql.Command(
             connection,
             transaction,
-            $"INSERT INTO order_buffer ({InsertColumns}) VALUES (@source, @order_id, @created_at, @changed_at, @source_status, @warehouse_id, @lines, @attributes, @status, @flow, @attempts, @last_error, @at, @task_at, @at) ON CONFLICT (source, order_id) DO NOTHING");
+            $"INSERT INTO order_buffer ({InsertColumns}) VALUES (@source, @order_id, @created_at, @changed_at, @source_status, @warehouse_id, @lines, @attributes, @status, @flow, @attempts, @last_error, @at, @task_at, @at, @write) ON CONFLICT (source, order_id) DO NOTHING");
         await using (command.ConfigureAwait(false))
         {
             var source = command.Add("@source", (string?)null);
@@ -238,6 +423,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             var lastError = command.Add("@last_error", (string?)null);
             var taskAt = command.Add("@task_at", (long?)null);
             command.Add("@at", at);
+            command.Add("@write", write);
             command.Prepare();
             var newCode = Codes.Of(OrderStatus.New);
             var failedCode = Codes.Of(OrderStatus.Failed);
@@ -245,7 +431,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             {
                 var row = rows[i];
                 var order = row.Order;
-                if (existing.Contains((order.Source, order.OrderId)))
+                if (existing.Contains(order.OrderId))
                 {
                     continue;
                 }
@@ -289,7 +475,89 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
     }
 
     public Task<IReadOnlyList<BufferedOrder>> GetNotMarkedAtSourceAsync(string source, int limit, CancellationToken cancellationToken)
-        => ListAsync("source = @source AND marked_at_source_at IS NULL", source, limit, cancellationToken);
+        => GetNotMarkedAtSourceAsync(new NotMarkedQuery(source, limit), cancellationToken);
+
+    public Task<IReadOnlyList<BufferedOrder>> GetNotMarkedAtSourceAsync(NotMarkedQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (source, limit) = (query.Source, query.Limit);
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var ofPartition = query.Partition is null
+            ? string.Empty
+            : query.OtherPartitionsBefore is null
+                ? " AND (write_partition IS NULL OR write_partition = @partition)"
+                : " AND (write_partition IS NULL OR write_partition = @partition OR written_at < @before)";
+
+        // Orders buffered before writes were recorded first, then the open writes oldest first: only as many writes as hold the
+        // orders asked for are read, so the cost follows the unmarked orders, never the size of the buffer.
+        return database.ReadAsync<IReadOnlyList<BufferedOrder>>(
+            async connection =>
+            {
+                var found = new List<BufferedOrder>();
+                var legacy = Sql.Command(connection, null, $"SELECT {Columns} FROM {From} WHERE source = @source AND marked_at_source_at IS NULL AND write_id IS NULL ORDER BY received_at, order_id LIMIT @limit");
+                await using (legacy.ConfigureAwait(false))
+                {
+                    legacy.Add("@source", source);
+                    legacy.Add("@limit", limit);
+                    found.AddRange(await legacy.ListAsync(Map, cancellationToken).ConfigureAwait(false));
+                }
+
+                if (found.Count >= limit)
+                {
+                    return found;
+                }
+
+                var remaining = limit - found.Count;
+                var writes = new List<long>();
+                var open = Sql.Command(connection, null, $"SELECT id, unmarked FROM order_buffer_writes WHERE write_source = @source AND unmarked > 0{ofPartition} ORDER BY id LIMIT @limit");
+                await using (open.ConfigureAwait(false))
+                {
+                    open.Add("@source", source);
+                    if (query.Partition is not null)
+                    {
+                        open.Add("@partition", query.Partition);
+                        if (query.OtherPartitionsBefore is { } before)
+                        {
+                            open.Add("@before", before);
+                        }
+                    }
+
+                    open.Add("@limit", remaining);
+                    var holding = 0L;
+                    foreach (var (id, unmarked) in await open.ListAsync(r => (r.Int64(0), r.Int64(1)), cancellationToken).ConfigureAwait(false))
+                    {
+                        if (holding >= remaining)
+                        {
+                            break;
+                        }
+
+                        writes.Add(id);
+                        holding += unmarked;
+                    }
+                }
+
+                if (writes.Count == 0)
+                {
+                    return found;
+                }
+
+                var rows = Sql.Command(
+                    connection,
+                    null,
+                    $"SELECT {Columns} FROM {From} WHERE source = @source AND marked_at_source_at IS NULL AND {InList("write_id", "@writes")} ORDER BY received_at, order_id LIMIT @limit");
+                await using (rows.ConfigureAwait(false))
+                {
+                    rows.Add("@source", source);
+                    BindList(rows, "@writes", writes.ToArray());
+                    rows.Add("@limit", remaining);
+                    found.AddRange(await rows.ListAsync(Map, cancellationToken).ConfigureAwait(false));
+                }
+
+                return found;
+            },
+            cancellationToken);
+    }
 
     public Task<IReadOnlyList<BufferedOrder>> GetWithoutTaskAsync(string source, int limit, CancellationToken cancellationToken)
         => ListAsync("source = @source AND flow IS NULL", source, limit, cancellationToken);
@@ -386,7 +654,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                     connection,
                     null,
                     $"""
-                    SELECT {Columns} FROM order_buffer
+                    SELECT {Columns} FROM {From}
                     WHERE status = 'FAILED' AND next_attempt_at IS NOT NULL AND next_attempt_at <= @now AND attempts < @max
                     ORDER BY next_attempt_at, source, order_id LIMIT @limit
                     """);
@@ -418,7 +686,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         return database.ReadAsync<IReadOnlyList<BufferedOrder>>(
             async connection =>
             {
-                var command = Sql.Command(connection, null, $"SELECT {Columns} FROM order_buffer WHERE {where} ORDER BY updated_at, source, order_id LIMIT @limit");
+                var command = Sql.Command(connection, null, $"SELECT {Columns} FROM {From} WHERE {where} ORDER BY updated_at, source, order_id LIMIT @limit");
                 await using (command.ConfigureAwait(false))
                 {
                     command.Add("@status", Codes.Of(status));
@@ -443,7 +711,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         => database.ReadAsync(
             async connection =>
             {
-                var command = Sql.Command(connection, null, $"SELECT {Columns} FROM order_buffer WHERE source = @source AND order_id = @order_id");
+                var command = Sql.Command(connection, null, $"SELECT {Columns} FROM {From} WHERE source = @source AND order_id = @order_id");
                 await using (command.ConfigureAwait(false))
                 {
                     command.Add("@source", source);
@@ -484,7 +752,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         return database.ReadAsync<IReadOnlyList<BufferedOrder>>(
             async connection =>
             {
-                var command = Sql.Command(connection, null, $"SELECT {Columns} FROM order_buffer WHERE {where} ORDER BY received_at, order_id LIMIT @limit");
+                var command = Sql.Command(connection, null, $"SELECT {Columns} FROM {From} WHERE {where} ORDER BY received_at, order_id LIMIT @limit");
                 await using (command.ConfigureAwait(false))
                 {
                     command.Add("@source", source);
@@ -495,29 +763,18 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="update"/> (which ends in a WHERE clause) for a list of order ids in one statement per chunk:
-    /// the ids are bound as one parameter, an array on a server (<c>= ANY(@ids)</c>), a JSON array on an embedded engine
-    /// (<c>IN (SELECT value FROM json_each(@ids))</c>), so the statement neither grows with the list nor runs once per id.
-    /// Returns the rows changed.</summary>
+    /// <summary>Runs <paramref name="update"/> (which ends in a WHERE clause) for a list of order ids in one statement per chunk
+    /// (see <see cref="InList"/>). Returns the rows changed.</summary>
     private async Task<int> UpdateByIdAsync(DbConnection connection, DbTransaction transaction, string update, Action<DbCommand> addFixed, IReadOnlyList<string> orderIds, CancellationToken cancellationToken)
     {
         var changed = 0;
-        var filter = database.SetBasedWrites ? " AND order_id = ANY(@ids)" : " AND order_id IN (SELECT value FROM json_each(@ids))";
         foreach (var chunk in orderIds.Chunk(IdChunk))
         {
-            var command = Sql.Command(connection, transaction, update + filter);
+            var command = Sql.Command(connection, transaction, $"{update} AND {InList("order_id", "@ids")}");
             await using (command.ConfigureAwait(false))
             {
                 addFixed(command);
-                if (database.SetBasedWrites)
-                {
-                    AddArray(command, "@ids", chunk);
-                }
-                else
-                {
-                    command.Add("@ids", JsonSerializer.Serialize(chunk, Json));
-                }
-
+                BindList(command, "@ids", chunk);
                 changed += await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
             }
         }

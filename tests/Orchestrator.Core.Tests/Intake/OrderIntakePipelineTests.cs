@@ -357,6 +357,30 @@ public sealed class OrderIntakePipelineTests : SqliteStorageTest
         Assert.NotNull(await Storage.Watermarks.GetAsync("shop", "wh2", CancellationToken.None));
     }
 
+    /// <summary>Partitions of one source poll at once: a partition's repair must not mark the orders another partition's live
+    /// poller buffered a moment ago (that poller marks them; a second mark is a wasted call and a doubled count), but it does
+    /// take them once they are older than the lock lease, when that poller must be gone.</summary>
+    [Fact]
+    public async Task PollAsync_OtherPartitionsRecentUnmarkedOrders_LeftToItUntilOlderThanTheLease()
+    {
+        var source = new ScriptedOrderSource { FailMarks = 1 };
+        source.Add("A1", Time.GetUtcNow().AddMinutes(-1), warehouse: "WH1");
+        source.Add("A2", Time.GetUtcNow().AddMinutes(-1), warehouse: "WH1");
+        var options = new OrderIntakeOptions { Partitions = [new OrderPartition("wh1", "WH1"), new OrderPartition("wh2", "WH2")], LockLease = TimeSpan.FromMinutes(2) };
+        var pipeline = Pipeline(source, options);
+        var wh1 = await pipeline.PollAsync(options.Partitions[0], CancellationToken.None);
+        Assert.Equal((2, 0), (wh1.Inserted, wh1.Marked));
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var soon = await pipeline.PollAsync(options.Partitions[1], CancellationToken.None);
+        Time.Advance(TimeSpan.FromMinutes(2));
+        var later = await pipeline.PollAsync(options.Partitions[1], CancellationToken.None);
+
+        Assert.Equal((0, 2), (soon.Marked, later.Marked));
+        Assert.Equal(["A1", "A2"], source.Marked.Order());
+        Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None));
+    }
+
     [Fact]
     public void Ctor_InvalidOptions_ThrowsValidation()
     {
