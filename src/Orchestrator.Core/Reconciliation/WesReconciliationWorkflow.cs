@@ -247,16 +247,7 @@ public sealed class WesReconciliationWorkflow
                 "The WES announces no row versions (highestVersion), so changes cannot be read incrementally; only full runs reconcile this warehouse.");
         }
 
-        var changes = builder.Build();
-        var changed = new List<string>();
-        var quantities = changes.Quantities;
-        for (var ordinal = 0; ordinal < quantities.Length; ordinal++)
-        {
-            if (quantities[ordinal] != StockSnapshot.NotReported)
-            {
-                changed.Add(changes.Catalog.GetCode(ordinal));
-            }
-        }
+        var changed = builder.Build().GetReportedSkuCodes();
 
         if (changed.Count > _options.IncrementalMaxChangedSkus)
         {

@@ -113,5 +113,21 @@ public sealed class StockSnapshot
     /// <returns>The quantity.</returns>
     public int? GetQuantity(string skuCode) => Catalog.TryGetOrdinal(skuCode, out var ordinal) ? GetQuantity(ordinal) : null;
 
+    /// <summary>Gets the codes of the SKUs this snapshot reports, in catalog order (for a change feed: the SKUs that changed).</summary>
+    /// <returns>The reported SKU codes.</returns>
+    public IReadOnlyList<string> GetReportedSkuCodes()
+    {
+        var codes = new List<string>(ReportedCount);
+        for (var ordinal = 0; ordinal < _quantities.Length; ordinal++)
+        {
+            if (_quantities[ordinal] != NotReported)
+            {
+                codes.Add(Catalog.GetCode(ordinal));
+            }
+        }
+
+        return codes;
+    }
+
     internal int[] QuantityArray => _quantities;
 }

@@ -29,6 +29,23 @@ public class StockSnapshotBuilderTests
         Assert.Equal(Now, snapshot.TakenAt);
     }
 
+    [Fact]
+    public void GetReportedSkuCodes_ChangeFeedOverALargerCatalog_OnlyTheReportedSkusInCatalogOrder()
+    {
+        var catalog = new SkuCatalog();
+        foreach (var code in new[] { "A", "B", "C", "D" })
+        {
+            catalog.GetOrAdd(code);
+        }
+
+        var builder = new StockSnapshotBuilder(catalog, "wes", StockSourceKind.Warehouse, "WH1", Now);
+        builder.Set("D", 0);
+        builder.Set("B", 7);
+        builder.Set("E", 1);
+
+        Assert.Equal(["B", "D", "E"], builder.Build().GetReportedSkuCodes());
+    }
+
     [Theory]
     [InlineData(-1L)]
     [InlineData(2_147_483_648L)]
