@@ -375,6 +375,43 @@ public sealed class ChannelSyncWorkflow
         return paused;
     }
 
+    /// <summary>
+    /// Gets what <paramref name="channel"/> may sell of <paramref name="skuCode"/> now: the warehouse stock read now, under the
+    /// rules of a run (the channel's safety buffer and share; a paused SKU, or one the warehouse does not report, sells 0).
+    /// It is the pending-sync worker's quantity guard (<see cref="PendingChannelQuantityGuard"/>): a push queued while a channel
+    /// was down is lowered to this before it is sent, so it cannot overwrite a newer, lower quantity that a run pushed since.
+    /// </summary>
+    /// <param name="channel">The channel instance name.</param>
+    /// <param name="skuCode">The SKU.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The sellable quantity; <see langword="null"/> when the channel is not one of this workflow's.</returns>
+    /// <exception cref="WarehouseApiException">The warehouse could not be read; the caller must not send the queued quantity.</exception>
+    public async ValueTask<int?> GetSellableQuantityAsync(string channel, string skuCode, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(skuCode);
+        if (_channels.FirstOrDefault(c => string.Equals(c.Adapter.Name, channel, StringComparison.Ordinal)) is not { } target)
+        {
+            return null;
+        }
+
+        if ((await _stores.AllocationPauses.ListAsync(_options.WarehouseId, cancellationToken).ConfigureAwait(false)).Any(p => string.Equals(p.SkuCode, skuCode, StringComparison.Ordinal)))
+        {
+            return 0;
+        }
+
+        // A catalog of its own: the run's catalog is not grown by a read of one SKU.
+        var builder = new StockSnapshotBuilder(new SkuCatalog(), "wes", StockSourceKind.Warehouse, _options.WarehouseId, _time.GetUtcNow());
+        await _warehouse.ReadSnapshotAsync(builder, new WesSnapshotRequest([skuCode]), cancellationToken).ConfigureAwait(false);
+        var stock = builder.Build();
+        if (!stock.Catalog.TryGetOrdinal(skuCode, out var ordinal) || stock.Quantities[ordinal] == StockSnapshot.NotReported)
+        {
+            return 0;
+        }
+
+        return SellableQuantityCalculator.Calculate(stock, [target.Rule]).For(channel)[ordinal];
+    }
+
     /// <summary>The report of a SKU-subset run: every listed subset SKU the warehouse reported, on every channel, with the channel's quantity unknown.</summary>
     private MismatchReport SubsetReport(List<int> subset, StockSnapshot stock, SellableTargets targets)
     {

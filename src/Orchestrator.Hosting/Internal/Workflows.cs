@@ -109,12 +109,17 @@ internal sealed class Workflows(OrchestratorRuntime runtime) : IDisposable
     public PendingSyncWorker PendingSyncWorker()
     {
         var sp = runtime.Services;
+        // With a warehouse and listings, every queued channel push is lowered to what the channel may sell now (never raised):
+        // a push queued while a channel was down must not overwrite a lower quantity a run has pushed since.
+        PendingChannelQuantityGuard? guard = sp.GetService<IWesClient>() is not null && sp.GetService<IListingCatalogSource>() is not null
+            ? async (channel, sku, _, ct) => await (await ChannelSyncAsync(ct).ConfigureAwait(false)).GetSellableQuantityAsync(channel, sku, ct).ConfigureAwait(false)
+            : null;
         return new PendingSyncWorker(
             runtime.Channels(),
             sp.GetRequiredService<IPendingSyncStore>(),
             runtime.Options.PendingSyncWorker,
             sp.GetService<IWesClient>(),
-            null,
+            guard,
             runtime.Time,
             sp.GetService<ILogger<PendingSyncWorker>>(),
             FullSyncHandlers());
