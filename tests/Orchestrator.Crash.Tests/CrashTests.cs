@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Orchestrator.Sandbox.Faults;
 using Orchestrator.Storage;
 
 namespace Orchestrator.Crash.Tests;
@@ -12,13 +11,13 @@ namespace Orchestrator.Crash.Tests;
 /// </summary>
 public sealed class CrashTests
 {
-    private const int KillsPerStore = 30;
+    private const int KillsPerStore = 50;
 
     [Fact]
-    public async Task Sqlite_host_killed_30_times_loses_and_doubles_nothing() => await RunAsync("sqlite");
+    public async Task Sqlite_host_killed_50_times_loses_and_doubles_nothing() => await RunAsync("sqlite");
 
     [Fact]
-    public async Task PostgreSql_host_killed_30_times_loses_and_doubles_nothing()
+    public async Task PostgreSql_host_killed_50_times_loses_and_doubles_nothing()
     {
         CrashWorld.PostgresOrSkip();
         await RunAsync("postgresql");
@@ -37,43 +36,41 @@ public sealed class CrashTests
         var seed = Seed(storage);
         var random = new Random(seed);
         var orderRandom = new Random(seed + 1);
+        var started = Stopwatch.StartNew();
         await using var world = await CrashWorld.StartAsync(storage);
         using var stop = new CancellationTokenSource();
-        var stream = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                world.AddOrders(orderRandom);
-                await Task.Delay(orderRandom.Next(50, 250), CancellationToken.None);
-            }
-        });
+        var stream = StreamAsync(world, orderRandom, stop.Token);
+        var outages = world.OutagesAsync(new Random(seed + 2), stop.Token);
 
         var kills = 0;
-        var faults = 0;
         for (var i = 0; i < KillsPerStore; i++)
         {
             using var host = world.Launch();
-            if (random.NextDouble() < 0.3)
-            {
-                // Coupang refuses a few pushes in a row (beyond the adapter's retries): those pushes go to the pending-sync queue.
-                world.Sandbox.Coupang.Faults.Add(new FaultRule(SandboxFaultKind.Status) { Method = "PUT", PathContains = "/quantities/", Times = 6, StatusCode = 503 });
-                faults += 6;
-            }
-
-            await Task.Delay(random.Next(200, 3_500), TestContext.Current.CancellationToken);
+            await Task.Delay(random.Next(300, 3_000), TestContext.Current.CancellationToken);
             Assert.False(host.HasExited, $"seed {seed}: host {i + 1} exited by itself ({(host.HasExited ? host.ExitCode : 0)}).\n{world.Logs()}");
             await host.KillAsync();
             kills++;
         }
 
         await stop.CancelAsync();
-        await stream;
-        world.Sandbox.Coupang.Faults.Clear();
+        await Task.WhenAll(stream, outages);
         var report = await FinalRunAsync(world, seed);
-        var line = $"{storage}: seed {seed}, kills {kills}, launches {world.Launched}, orders {world.OrdersDelivered}, channel pushes {world.ChannelWrites}, 503s scripted {faults} (applied {world.Sandbox.Coupang.Faults.AppliedCount}), {report}";
+        var line = $"{storage}: seed {seed}, kills {kills}, launches {world.Launched}, orders {world.OrdersDelivered}, stock decreases {world.StockChanges}, " +
+            $"channel outages {world.Outages} ({world.OutageRefusals} writes refused), {report}, {started.Elapsed.TotalSeconds:F0} s";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         Console.WriteLine("crash test " + line);
     }
+
+    /// <summary>Orders stream into the three sources and the WES sells stock, every 50–250 ms, until stopped.</summary>
+    internal static Task StreamAsync(CrashWorld world, Random random, CancellationToken stop) => Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            world.AddOrders(random);
+            world.SellStock();
+            await Task.Delay(random.Next(50, 250), CancellationToken.None);
+        }
+    }, CancellationToken.None);
 
     /// <summary>Runs one host until everything settled (or a deadline), kills it, and asserts the invariants exactly.</summary>
     internal static async Task<string> FinalRunAsync(CrashWorld world, int seed, int hosts = 1)
@@ -127,8 +124,9 @@ public sealed class CrashTests
         var states = await store.PendingSync.CountByStateAsync(CancellationToken.None);
         Assert.True(states.GetValueOrDefault(PendingSyncState.Pending) + states.GetValueOrDefault(PendingSyncState.InFlight) + states.GetValueOrDefault(PendingSyncState.DeadLettered) == 0,
             $"seed {seed}: the pending-sync queue did not drain: {string.Join(", ", states.Select(s => $"{s.Key}={s.Value}"))}");
+        var delivery = await DeliveryCheck.AssertAsync(world, seed);
         Assert.True(converged, $"seed {seed}: the channels did not converge (a sync after the last order still pushed, or no sync completed in time).\n{world.Logs()}");
-        return $"pending-sync delivered {states.GetValueOrDefault(PendingSyncState.Delivered)}, settled in {deadline.Elapsed.TotalSeconds:F1} s, violations 0";
+        return $"{delivery}, settled in {deadline.Elapsed.TotalSeconds:F1} s, violations 0";
     }
 
     private static async Task<bool> OrdersSettledAsync(CrashWorld world, StoreView store)
