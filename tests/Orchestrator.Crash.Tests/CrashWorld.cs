@@ -27,15 +27,18 @@ internal sealed class CrashWorld : IAsyncDisposable
     private readonly Dictionary<string, string> _environment;
     private readonly List<HostProcess> _running = [];
     private readonly List<SandboxRequest> _orderRequests;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _working;
     private readonly Random _stockRandom = new(17);
     private int _launched;
     private int _outages;
     private int _outageRefusals;
     private int _stockChanges;
 
-    private CrashWorld(SandboxServer sandbox, string folder, string storageKind, string connectionString, string? schema, List<SandboxRequest> orderRequests)
+    private CrashWorld(SandboxServer sandbox, string folder, string storageKind, string connectionString, string? schema, List<SandboxRequest> orderRequests,
+        System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> working)
     {
         _orderRequests = orderRequests;
+        _working = working;
         Sandbox = sandbox;
         Folder = folder;
         StorageKind = storageKind;
@@ -159,8 +162,14 @@ internal sealed class CrashWorld : IAsyncDisposable
         options.Coupang.RequestsPerSecond = options.Naver.RequestsPerSecond = options.Cafe24.DrainPerSecond = 5_000;
         options.Coupang.Burst = options.Naver.Burst = options.Cafe24.BucketSize = 5_000;
         var orderRequests = new List<SandboxRequest>();
+        var working = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         options.RequestObserver = r =>
         {
+            if (r.Headers.TryGetValue("X-Crash-Host", out var host))
+            {
+                working.TryAdd(host, r.StartedAt);
+            }
+
             if (PollCheck.IsOrderRequest(r.Path))
             {
                 lock (orderRequests)
@@ -188,7 +197,7 @@ internal sealed class CrashWorld : IAsyncDisposable
             connectionString = $"Data Source={Path.Combine(folder, "orchestrator.db")}";
         }
 
-        var world = new CrashWorld(sandbox, folder, storageKind, connectionString, schema, orderRequests);
+        var world = new CrashWorld(sandbox, folder, storageKind, connectionString, schema, orderRequests, working);
 
         // The WES holds every SKU with plenty of stock, so orders change the sellable quantity the syncs push.
         var items = SandboxCatalog.Generate(Skus, 7, "SKU-");
@@ -310,6 +319,19 @@ internal sealed class CrashWorld : IAsyncDisposable
     /// <summary>The stock writes refused during outages so far.</summary>
     public int OutageRefusals => Volatile.Read(ref _outageRefusals);
 
+    /// <summary>Waits until the sandbox served the host's first request (it started working), it exited, or 60 s passed.</summary>
+    /// <returns>Whether it is working.</returns>
+    public async Task<bool> WaitUntilWorkingAsync(HostProcess host)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!_working.ContainsKey(host.Name) && !host.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        return _working.ContainsKey(host.Name);
+    }
+
     /// <summary>The order requests (fetches and marks) the sandbox served, with their host and poll labels.</summary>
     public IReadOnlyList<SandboxRequest> OrderRequests()
     {
@@ -392,7 +414,7 @@ internal sealed class CrashWorld : IAsyncDisposable
         }
 
         start.Environment["Orchestrator__InstanceName"] = $"crash-{n}";
-        var process = new HostProcess(Process.Start(start)!, Path.Combine(Folder, $"host-{n}.log"));
+        var process = new HostProcess(Process.Start(start)!, Path.Combine(Folder, $"host-{n}.log"), $"crash-{n}");
         lock (_running)
         {
             _running.Add(process);
@@ -485,8 +507,9 @@ internal sealed class HostProcess : IDisposable
     private readonly Lock _logLock = new();
     private bool _disposed;
 
-    public HostProcess(Process process, string logPath)
+    public HostProcess(Process process, string logPath, string name)
     {
+        Name = name;
         _process = process;
         _log = new StreamWriter(logPath) { AutoFlush = true };
         _process.OutputDataReceived += (_, e) => Write(e.Data);
@@ -494,6 +517,9 @@ internal sealed class HostProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>Gets the host's instance name (<c>crash-{n}</c>), which it sends as <c>X-Crash-Host</c>.</summary>
+    public string Name { get; }
 
     public bool HasExited => _process.HasExited;
 
