@@ -58,11 +58,15 @@ internal static class DeliveryCheck
             }
         }
 
-        Assert.True(rises.Count == 0, $"seed {seed}: {rises.Count} channel writes of an older (higher) quantity after a newer one was accepted:\n" + string.Join("\n", rises.Take(30)));
-
         var wrong = world.ChannelQuantities().Where(q => q.Shown != q.Sellable).ToList();
         Assert.True(wrong.Count == 0, $"seed {seed}: {wrong.Count} listings do not show the sellable quantity:\n" +
             string.Join("\n", wrong.Take(20).Select(q => $"  {q.Channel} {q.Sku}: shows {q.Shown}, sellable {q.Sellable}")));
+
+        // Last, so that a run that finds stale writes still checked everything else. Known cause (docs/reliability.md): a channel push
+        // queued during an outage stays queued when a later sync pushes a newer quantity directly, and the hosted pending-sync worker
+        // (no quantity guard) then sends the older one.
+        Assert.True(rises.Count == 0, $"seed {seed}: {rises.Count} channel writes of an older (higher) quantity after a newer one was accepted " +
+            $"({rises.Count(r => !r.Contains("not a queued push", StringComparison.Ordinal))} of them the quantity of a queued push):\n" + string.Join("\n", rises.Take(30)));
 
         var retried = items.Count(r => r.Attempts > 1);
         return string.Create(CultureInfo.InvariantCulture,
