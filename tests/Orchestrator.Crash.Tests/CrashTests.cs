@@ -65,6 +65,7 @@ public sealed class CrashTests
 
         await stop.CancelAsync();
         await Task.WhenAll(stream, outages);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{storage}: {kills} kills ({startupKills} in start-up), {world.Launched} launches, {world.Outages} outages ({world.OutageRefusals} writes refused) in {started.Elapsed.TotalSeconds:F0} s; final run");
         var report = await FinalRunAsync(world, seed);
         var line = $"{storage}: seed {seed}, kills {kills} ({startupKills} 0.2–3 s after launch, {kills - startupKills} 0–3.5 s after the first request), launches {world.Launched}, orders {world.OrdersDelivered}, stock decreases {world.StockChanges}, " +
             $"channel outages {world.Outages} ({world.OutageRefusals} writes refused), {report}, {started.Elapsed.TotalSeconds:F0} s";

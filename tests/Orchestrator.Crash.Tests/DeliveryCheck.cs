@@ -65,11 +65,12 @@ internal static class DeliveryCheck
         // Last, so that a run that finds stale writes still checked everything else. Known cause (docs/reliability.md): a channel push
         // queued during an outage stays queued when a later sync pushes a newer quantity directly, and the hosted pending-sync worker
         // (no quantity guard) then sends the older one.
-        Assert.True(rises.Count == 0, $"seed {seed}: {rises.Count} channel writes of an older (higher) quantity after a newer one was accepted " +
+        var retried = items.Count(r => r.Attempts > 1);
+        var queue = string.Create(CultureInfo.InvariantCulture,
+            $"queue: {enqueued} pushes enqueued, {items.Count} items ({enqueued - items.Count} coalesced into a pending item), {sent.Count} delivered by sending, {items.Count - sent.Count} superseded, {retried} needed more than one attempt, 0 open, 0 dead letters; channel writes {writes}, repeats {repeats}");
+        Assert.True(rises.Count == 0, $"seed {seed}: {queue}; {rises.Count} channel writes of an older (higher) quantity after a newer one was accepted " +
             $"({rises.Count(r => !r.Contains("not a queued push", StringComparison.Ordinal))} of them the quantity of a queued push):\n" + string.Join("\n", rises.Take(30)));
 
-        var retried = items.Count(r => r.Attempts > 1);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"queue: {enqueued} pushes enqueued, {items.Count} items ({enqueued - items.Count} coalesced into a pending item), {sent.Count} delivered by sending, {items.Count - sent.Count} superseded, {retried} needed more than one attempt, 0 open, 0 dead letters; channel writes {writes}, repeats {repeats}, rises 0");
+        return queue + ", rises 0";
     }
 }
