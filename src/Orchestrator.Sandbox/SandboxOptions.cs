@@ -31,4 +31,9 @@ public sealed class SandboxOptions
 
     /// <summary>Gets the Kakao simulator settings.</summary>
     public KakaoSandboxOptions Kakao { get; } = new();
+
+    /// <summary>Gets or sets a callback given every request the server served, after it was served (a test hook: crash tests record
+    /// which host fetched orders when). It runs on the request's thread and must be quick and thread-safe.</summary>
+    /// <value>Default <see langword="null"/>: nothing is recorded.</value>
+    public Action<SandboxRequest>? RequestObserver { get; set; }
 }

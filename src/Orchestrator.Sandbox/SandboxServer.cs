@@ -75,6 +75,26 @@ public sealed class SandboxServer : IAsyncDisposable
             k.AddServerHeader = false;
         });
         var app = builder.Build();
+        if (options.RequestObserver is { } observer)
+        {
+            var clock = options.TimeProvider;
+            app.Use(async (context, next) =>
+            {
+                var started = clock.GetUtcNow();
+                try
+                {
+                    await next(context).ConfigureAwait(false);
+                }
+                finally
+                {
+                    var headers = context.Request.Headers
+                        .Where(h => !string.Equals(h.Key, "Authorization", StringComparison.OrdinalIgnoreCase))
+                        .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+                    observer(new SandboxRequest(context.Request.Method, context.Request.Path.Value ?? string.Empty, context.Request.QueryString.Value ?? string.Empty,
+                        headers, started, clock.GetUtcNow(), context.Response.StatusCode));
+                }
+            });
+        }
 
         var coupang = new CoupangSandbox(options.Coupang, options.TimeProvider);
         coupang.Map(app);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Orchestrator.Sandbox.Faults;
 using Orchestrator.Storage;
 
 namespace Orchestrator.Crash.Tests;
@@ -10,19 +9,15 @@ namespace Orchestrator.Crash.Tests;
 /// every order delivered is buffered once with its task and marked at its source, the pending-sync queue drains, the channels
 /// converge. Set <c>ORCHESTRATOR_CRASH_SEED</c> to replay a seed printed by a failing run.
 /// </summary>
+/// <remarks>The SQLite run is here and the PostgreSQL run in <see cref="PostgreSqlCrashTests"/>: two classes, so xUnit runs them at
+/// the same time (each about 3.5 minutes).</remarks>
 public sealed class CrashTests
 {
-    private const int KillsPerStore = 30;
+    /// <summary>Kills per store; <c>ORCHESTRATOR_CRASH_KILLS</c> changes it for a dev run (the issue asks for at least 50).</summary>
+    private static readonly int KillsPerStore = int.TryParse(Environment.GetEnvironmentVariable("ORCHESTRATOR_CRASH_KILLS"), CultureInfo.InvariantCulture, out var k) ? k : 50;
 
     [Fact]
-    public async Task Sqlite_host_killed_30_times_loses_and_doubles_nothing() => await RunAsync("sqlite");
-
-    [Fact]
-    public async Task PostgreSql_host_killed_30_times_loses_and_doubles_nothing()
-    {
-        CrashWorld.PostgresOrSkip();
-        await RunAsync("postgresql");
-    }
+    public async Task Sqlite_host_killed_50_times_loses_and_doubles_nothing() => await RunAsync("sqlite");
 
     internal static int Seed(string name)
     {
@@ -32,48 +27,62 @@ public sealed class CrashTests
         return seed;
     }
 
-    private static async Task RunAsync(string storage)
+    internal static async Task RunAsync(string storage)
     {
         var seed = Seed(storage);
         var random = new Random(seed);
         var orderRandom = new Random(seed + 1);
+        var started = Stopwatch.StartNew();
         await using var world = await CrashWorld.StartAsync(storage);
         using var stop = new CancellationTokenSource();
-        var stream = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                world.AddOrders(orderRandom);
-                await Task.Delay(orderRandom.Next(50, 250), CancellationToken.None);
-            }
-        });
+        var stream = StreamAsync(world, orderRandom, stop.Token);
+        var outages = world.OutagesAsync(new Random(seed + 2), stop.Token);
 
         var kills = 0;
-        var faults = 0;
+        var startupKills = 0;
         for (var i = 0; i < KillsPerStore; i++)
         {
             using var host = world.Launch();
-            if (random.NextDouble() < 0.3)
+
+            // A host needs 3 s or more to start on a loaded 2-core machine (runtime, configuration, storage, first job). So 3 kills in
+            // 10 come 0.2–3 s after launch (start-up, migrations, the first runs), and the others 0–3.5 s after the sandbox served the
+            // host's first request (polls, marks, syncs, pushes and queue passes), whatever the start-up took.
+            if (random.Next(10) < 3)
             {
-                // Coupang refuses a few pushes in a row (beyond the adapter's retries): those pushes go to the pending-sync queue.
-                world.Sandbox.Coupang.Faults.Add(new FaultRule(SandboxFaultKind.Status) { Method = "PUT", PathContains = "/quantities/", Times = 6, StatusCode = 503 });
-                faults += 6;
+                await Task.Delay(random.Next(200, 3_000), TestContext.Current.CancellationToken);
+                startupKills++;
+            }
+            else
+            {
+                Assert.True(await world.WaitUntilWorkingAsync(host), $"seed {seed}: host {i + 1} did not start working in 60 s.\n{world.Logs()}");
+                await Task.Delay(random.Next(0, 3_500), TestContext.Current.CancellationToken);
             }
 
-            await Task.Delay(random.Next(200, 3_500), TestContext.Current.CancellationToken);
             Assert.False(host.HasExited, $"seed {seed}: host {i + 1} exited by itself ({(host.HasExited ? host.ExitCode : 0)}).\n{world.Logs()}");
             await host.KillAsync();
             kills++;
         }
 
         await stop.CancelAsync();
-        await stream;
-        world.Sandbox.Coupang.Faults.Clear();
+        await Task.WhenAll(stream, outages);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{storage}: {kills} kills ({startupKills} in start-up), {world.Launched} launches, {world.Outages} outages ({world.OutageRefusals} writes refused) in {started.Elapsed.TotalSeconds:F0} s; final run");
         var report = await FinalRunAsync(world, seed);
-        var line = $"{storage}: seed {seed}, kills {kills}, launches {world.Launched}, orders {world.OrdersDelivered}, channel pushes {world.ChannelWrites}, 503s scripted {faults} (applied {world.Sandbox.Coupang.Faults.AppliedCount}), {report}";
+        var line = $"{storage}: seed {seed}, kills {kills} ({startupKills} 0.2–3 s after launch, {kills - startupKills} 0–3.5 s after the first request), launches {world.Launched}, orders {world.OrdersDelivered}, stock decreases {world.StockChanges}, " +
+            $"channel outages {world.Outages} ({world.OutageRefusals} writes refused), {report}, {started.Elapsed.TotalSeconds:F0} s";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         Console.WriteLine("crash test " + line);
     }
+
+    /// <summary>Orders stream into the three sources and the WES sells stock, every 50–250 ms, until stopped.</summary>
+    internal static Task StreamAsync(CrashWorld world, Random random, CancellationToken stop) => Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            world.AddOrders(random);
+            world.SellStock();
+            await Task.Delay(random.Next(50, 250), CancellationToken.None);
+        }
+    }, CancellationToken.None);
 
     /// <summary>Runs one host until everything settled (or a deadline), kills it, and asserts the invariants exactly.</summary>
     internal static async Task<string> FinalRunAsync(CrashWorld world, int seed, int hosts = 1)
@@ -127,8 +136,10 @@ public sealed class CrashTests
         var states = await store.PendingSync.CountByStateAsync(CancellationToken.None);
         Assert.True(states.GetValueOrDefault(PendingSyncState.Pending) + states.GetValueOrDefault(PendingSyncState.InFlight) + states.GetValueOrDefault(PendingSyncState.DeadLettered) == 0,
             $"seed {seed}: the pending-sync queue did not drain: {string.Join(", ", states.Select(s => $"{s.Key}={s.Value}"))}");
+        var delivery = await DeliveryCheck.AssertAsync(world, seed);
+        var allRuns = await store.SyncRuns.GetRecentAsync(100_000, CancellationToken.None);
         Assert.True(converged, $"seed {seed}: the channels did not converge (a sync after the last order still pushed, or no sync completed in time).\n{world.Logs()}");
-        return $"pending-sync delivered {states.GetValueOrDefault(PendingSyncState.Delivered)}, settled in {deadline.Elapsed.TotalSeconds:F1} s, violations 0";
+        return $"sync runs {allRuns.Count} ({allRuns.Count(r => r.State == SyncRunState.Completed)} completed), {delivery}, settled in {deadline.Elapsed.TotalSeconds:F1} s, violations 0";
     }
 
     private static async Task<bool> OrdersSettledAsync(CrashWorld world, StoreView store)

@@ -6,6 +6,7 @@ using Npgsql;
 using Orchestrator.Channels.Cafe24;
 using Orchestrator.Sandbox;
 using Orchestrator.Sandbox.Catalog;
+using Orchestrator.Sandbox.Faults;
 using Orchestrator.Storage;
 using Orchestrator.Storage.PostgreSql;
 using Orchestrator.Storage.Sqlite;
@@ -25,10 +26,19 @@ internal sealed class CrashWorld : IAsyncDisposable
     private readonly Lock _ordersLock = new();
     private readonly Dictionary<string, string> _environment;
     private readonly List<HostProcess> _running = [];
+    private readonly List<SandboxRequest> _orderRequests;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _working;
+    private readonly Random _stockRandom = new(17);
     private int _launched;
+    private int _outages;
+    private int _outageRefusals;
+    private int _stockChanges;
 
-    private CrashWorld(SandboxServer sandbox, string folder, string storageKind, string connectionString, string? schema)
+    private CrashWorld(SandboxServer sandbox, string folder, string storageKind, string connectionString, string? schema, List<SandboxRequest> orderRequests,
+        System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> working)
     {
+        _orderRequests = orderRequests;
+        _working = working;
         Sandbox = sandbox;
         Folder = folder;
         StorageKind = storageKind;
@@ -53,6 +63,15 @@ internal sealed class CrashWorld : IAsyncDisposable
             ["Orchestrator__Intake__PollInterval"] = "00:00:01",
             ["Orchestrator__Intake__LockLease"] = "00:00:05",
             ["Orchestrator__Intake__PageSize"] = "20",
+
+            // Failed pushes go to the pending-sync queue quickly (two tries in the run), and the queue retries every 1–4 s, so items
+            // are queued, retried, delivered and reclaimed after a kill (lease 5 s) many times within a run.
+            ["Orchestrator__ChannelSyncWorkflow__PushAttempts"] = "2",
+            ["Orchestrator__ChannelSyncWorkflow__RetryDelay"] = "00:00:00.200",
+            ["Orchestrator__PendingSyncWorker__LeaseDuration"] = "00:00:05",
+            ["Orchestrator__PendingSyncWorker__RetryBaseDelay"] = "00:00:01",
+            ["Orchestrator__PendingSyncWorker__RetryMaxDelay"] = "00:00:04",
+            ["Orchestrator__PendingSyncWorker__MaxAttempts"] = "100",
             ["Connections__Storage__ConnectionString"] = connectionString,
             ["Connections__Wes__BaseAddress"] = sandbox.Wes.BaseAddress.ToString(),
             ["Connections__Wes__ApiKey"] = sandbox.Wes.ApiKey,
@@ -62,11 +81,20 @@ internal sealed class CrashWorld : IAsyncDisposable
             ["Connections__Channels__coupang__SecretKey"] = sandbox.Coupang.SecretKey,
             ["Connections__Channels__coupang__RequestsPerSecond"] = "1000",
             ["Connections__Channels__coupang__Burst"] = "100",
+            ["Connections__Channels__coupang__MaxRetryAttempts"] = "1",
+            ["Connections__Channels__coupang__RetryBaseDelay"] = "00:00:00.100",
+            ["Connections__Channels__coupang__MaxRetryAfter"] = "00:00:01",
+            ["Connections__Channels__coupang__CircuitBreakDuration"] = "00:00:01",
+            ["Connections__Channels__coupang__RateLimitedPause"] = "00:00:01",
             ["Connections__Channels__naver__BaseAddress"] = sandbox.Naver.BaseAddress.ToString(),
             ["Connections__Channels__naver__ClientId"] = sandbox.Naver.ClientId,
             ["Connections__Channels__naver__ClientSecret"] = sandbox.Naver.ClientSecret,
             ["Connections__Channels__naver__RequestsPerSecond"] = "1000",
             ["Connections__Channels__naver__Burst"] = "100",
+            ["Connections__Channels__naver__MaxRetryAttempts"] = "1",
+            ["Connections__Channels__naver__RetryBaseDelay"] = "00:00:00.100",
+            ["Connections__Channels__naver__MaxRetryAfter"] = "00:00:01",
+            ["Connections__Channels__naver__CircuitBreakDuration"] = "00:00:01",
             ["Connections__Channels__cafe24__BaseAddress"] = sandbox.Cafe24.BaseAddress.ToString(),
             ["Connections__Channels__cafe24__MallId"] = sandbox.Cafe24.MallId,
             ["Connections__Channels__cafe24__ClientId"] = sandbox.Cafe24.ClientId,
@@ -74,6 +102,10 @@ internal sealed class CrashWorld : IAsyncDisposable
             ["Connections__Channels__cafe24__TokenDirectory"] = cafe24Tokens,
             ["Connections__Channels__cafe24__RequestsPerSecond"] = "1000",
             ["Connections__Channels__cafe24__Burst"] = "100",
+            ["Connections__Channels__cafe24__MaxRetryAttempts"] = "1",
+            ["Connections__Channels__cafe24__RetryBaseDelay"] = "00:00:00.100",
+            ["Connections__Channels__cafe24__MaxRetryAfter"] = "00:00:01",
+            ["Connections__Channels__cafe24__CircuitBreakDuration"] = "00:00:01",
         };
     }
 
@@ -100,6 +132,12 @@ internal sealed class CrashWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>The channel outages started so far (a channel's stock writes refused with 503, 500 or 429 for 1–5 s).</summary>
+    public int Outages => Volatile.Read(ref _outages);
+
+    /// <summary>The WES stock decreases made so far.</summary>
+    public int StockChanges => Volatile.Read(ref _stockChanges);
+
     /// <summary>The pushes the channels accepted so far.</summary>
     public int ChannelWrites => Sandbox.Coupang.QuantityWrites + Sandbox.Naver.StockWrites + Sandbox.Cafe24.InventoryWrites;
 
@@ -123,6 +161,23 @@ internal sealed class CrashWorld : IAsyncDisposable
         options.Coupang.SkuPrefix = options.Naver.SkuPrefix = options.Cafe24.SkuPrefix = "SKU-";
         options.Coupang.RequestsPerSecond = options.Naver.RequestsPerSecond = options.Cafe24.DrainPerSecond = 5_000;
         options.Coupang.Burst = options.Naver.Burst = options.Cafe24.BucketSize = 5_000;
+        var orderRequests = new List<SandboxRequest>();
+        var working = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        options.RequestObserver = r =>
+        {
+            if (r.Headers.TryGetValue("X-Crash-Host", out var host))
+            {
+                working.TryAdd(host, r.StartedAt);
+            }
+
+            if (PollCheck.IsOrderRequest(r.Path))
+            {
+                lock (orderRequests)
+                {
+                    orderRequests.Add(r);
+                }
+            }
+        };
         var sandbox = await SandboxServer.StartAsync(options);
         var folder = Path.Combine(Path.GetTempPath(), "orchestrator-crash-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -142,7 +197,7 @@ internal sealed class CrashWorld : IAsyncDisposable
             connectionString = $"Data Source={Path.Combine(folder, "orchestrator.db")}";
         }
 
-        var world = new CrashWorld(sandbox, folder, storageKind, connectionString, schema);
+        var world = new CrashWorld(sandbox, folder, storageKind, connectionString, schema, orderRequests, working);
 
         // The WES holds every SKU with plenty of stock, so orders change the sellable quantity the syncs push.
         var items = SandboxCatalog.Generate(Skus, 7, "SKU-");
@@ -199,6 +254,139 @@ internal sealed class CrashWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>Sells a little stock: 1–3 SKUs lose 1–3 units each in the WES. Stock only goes down in these runs, so every SKU's
+    /// sellable quantity only goes down, and a channel that is ever written a higher quantity than before was sent an old one.</summary>
+    public void SellStock()
+    {
+        lock (_stockRandom)
+        {
+            for (var n = _stockRandom.Next(1, 4); n > 0; n--)
+            {
+                var sku = Sandbox.Coupang.Listings[_stockRandom.Next(Skus)].SkuCode;
+                var row = Sandbox.Wes.Get(Warehouse, sku);
+                if (row is null)
+                {
+                    continue;
+                }
+
+                Sandbox.Wes.Adjust(Warehouse, sku, Math.Max(0, row.OnHand - _stockRandom.Next(1, 4)));
+                Interlocked.Increment(ref _stockChanges);
+            }
+        }
+    }
+
+    /// <summary>Takes a channel's stock writes down for a while (503, 500 or 429 with Retry-After 1 s), one channel at a time, until cancelled.</summary>
+    public async Task OutagesAsync(Random random, CancellationToken cancellationToken)
+    {
+        (string Name, FaultScript Faults, string Path)[] channels =
+        [
+            ("coupang", Sandbox.Coupang.Faults, "/quantities/"),
+            ("naver", Sandbox.Naver.Faults, "/origin-products/"),
+            ("cafe24", Sandbox.Cafe24.Faults, "/inventories"),
+        ];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var (_, faults, path) = channels[random.Next(channels.Length)];
+            var rule = random.Next(3) switch
+            {
+                0 => new FaultRule(SandboxFaultKind.Status) { Method = "PUT", PathContains = path, Times = int.MaxValue, StatusCode = 503 },
+                1 => new FaultRule(SandboxFaultKind.Status) { Method = "PUT", PathContains = path, Times = int.MaxValue, StatusCode = 500 },
+                _ => new FaultRule(SandboxFaultKind.RateLimit) { Method = "PUT", PathContains = path, Times = int.MaxValue, RetryAfter = TimeSpan.FromSeconds(1) },
+            };
+            var before = faults.AppliedCount;
+            faults.Add(rule);
+            Interlocked.Increment(ref _outages);
+            try
+            {
+                await Task.Delay(random.Next(1_000, 5_000), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            faults.Clear();
+            Interlocked.Add(ref _outageRefusals, faults.AppliedCount - before);
+            try
+            {
+                await Task.Delay(random.Next(500, 3_000), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>The stock writes refused during outages so far.</summary>
+    public int OutageRefusals => Volatile.Read(ref _outageRefusals);
+
+    /// <summary>Waits until the sandbox served the host's first request (it started working), it exited, or 60 s passed.</summary>
+    /// <returns>Whether it is working.</returns>
+    public async Task<bool> WaitUntilWorkingAsync(HostProcess host)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!_working.ContainsKey(host.Name) && !host.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        return _working.ContainsKey(host.Name);
+    }
+
+    /// <summary>The order requests (fetches and marks) the sandbox served, with their host and poll labels.</summary>
+    public IReadOnlyList<SandboxRequest> OrderRequests()
+    {
+        lock (_orderRequests)
+        {
+            return [.. _orderRequests];
+        }
+    }
+
+    /// <summary>What each channel shows now and what it should show (the WES sellable quantity: on hand − reserved, no buffers), per listing.</summary>
+    public IReadOnlyList<(string Channel, string Sku, int Shown, int Sellable)> ChannelQuantities()
+    {
+        int Sellable(string sku) => Sandbox.Wes.Get(Warehouse, sku) is { } row ? Math.Max(0, row.OnHand - row.Reserved) : 0;
+        var list = new List<(string, string, int, int)>();
+        list.AddRange(Sandbox.Coupang.Listings.Select(l => ("coupang", l.SkuCode, Sandbox.Coupang.GetQuantity(l.VendorItemId), Sellable(l.SkuCode))));
+        list.AddRange(Sandbox.Naver.Listings.Select(l => ("naver", l.SkuCode, Sandbox.Naver.GetStock(l.OriginProductNo, l.OptionCombinationId), Sellable(l.SkuCode))));
+        list.AddRange(Sandbox.Cafe24.Listings.Where(l => l.TracksInventory).Select(l => ("cafe24", l.SkuCode, Sandbox.Cafe24.GetQuantity(l.VariantCode), Sellable(l.SkuCode))));
+        return list;
+    }
+
+    /// <summary>Every stock write each channel applied, in order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<SandboxStockWrite>> StockWriteLogs() => new Dictionary<string, IReadOnlyList<SandboxStockWrite>>(StringComparer.Ordinal)
+    {
+        ["coupang"] = Sandbox.Coupang.StockWriteLog(),
+        ["naver"] = Sandbox.Naver.StockWriteLog(),
+        ["cafe24"] = Sandbox.Cafe24.StockWriteLog(),
+    };
+
+    /// <summary>Reads the pending-sync rows and how many transaction ids were ever enqueued, straight from the store's tables.</summary>
+    public async Task<(IReadOnlyList<QueueRow> Rows, long Enqueued)> QueueAsync()
+    {
+        const string rowsSql = "SELECT id, transaction_id, target, kind, coalescing_key, payload, state, attempts, last_error FROM pending_sync ORDER BY id";
+        const string enqueuedSql = "SELECT COUNT(*) FROM pending_sync_transactions";
+        var rows = new List<QueueRow>();
+        System.Data.Common.DbConnection connection = StorageKind == "postgresql" ? new NpgsqlConnection(ConnectionString) : new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString);
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = rowsSql;
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    rows.Add(new QueueRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                        reader.GetString(6), reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+                }
+            }
+
+            await using var count = connection.CreateCommand();
+            count.CommandText = enqueuedSql;
+            return (rows, Convert.ToInt64(await count.ExecuteScalarAsync(), CultureInfo.InvariantCulture));
+        }
+    }
+
     public IReadOnlyList<(string Source, string OrderId, Func<bool> Marked)> Orders()
     {
         lock (_ordersLock)
@@ -208,7 +396,7 @@ internal sealed class CrashWorld : IAsyncDisposable
     }
 
     /// <summary>Launches a host process.</summary>
-    public HostProcess Launch()
+    public HostProcess Launch(IReadOnlyDictionary<string, string>? extra = null)
     {
         var n = Interlocked.Increment(ref _launched);
         var host = Assembly.GetExecutingAssembly().GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CrashHost").Value!;
@@ -220,8 +408,13 @@ internal sealed class CrashWorld : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         start.Environment["Orchestrator__InstanceName"] = $"crash-{n}";
-        var process = new HostProcess(Process.Start(start)!, Path.Combine(Folder, $"host-{n}.log"));
+        var process = new HostProcess(Process.Start(start)!, Path.Combine(Folder, $"host-{n}.log"), $"crash-{n}");
         lock (_running)
         {
             _running.Add(process);
@@ -290,6 +483,16 @@ internal sealed class CrashWorld : IAsyncDisposable
     }
 }
 
+/// <summary>One row of the pending-sync table.</summary>
+internal sealed record QueueRow(long Id, string TransactionId, string Target, string Kind, string CoalescingKey, string Payload, string State, int Attempts, string? LastError)
+{
+    public bool Superseded => LastError?.StartsWith("superseded", StringComparison.Ordinal) == true;
+
+    public int Quantity => System.Text.Json.JsonDocument.Parse(Payload).RootElement.GetProperty(nameof(Quantity)).GetInt32();
+
+    public string Sku => System.Text.Json.JsonDocument.Parse(Payload).RootElement.GetProperty("SkuCode").GetString()!;
+}
+
 /// <summary>The stores the assertions read.</summary>
 internal sealed record StoreView(IOrderBufferStore OrderBuffer, IPendingSyncStore PendingSync, ISyncRunStore SyncRuns, IAsyncDisposable Owner) : IAsyncDisposable
 {
@@ -304,8 +507,9 @@ internal sealed class HostProcess : IDisposable
     private readonly Lock _logLock = new();
     private bool _disposed;
 
-    public HostProcess(Process process, string logPath)
+    public HostProcess(Process process, string logPath, string name)
     {
+        Name = name;
         _process = process;
         _log = new StreamWriter(logPath) { AutoFlush = true };
         _process.OutputDataReceived += (_, e) => Write(e.Data);
@@ -313,6 +517,9 @@ internal sealed class HostProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>Gets the host's instance name (<c>crash-{n}</c>), which it sends as <c>X-Crash-Host</c>.</summary>
+    public string Name { get; }
 
     public bool HasExited => _process.HasExited;
 

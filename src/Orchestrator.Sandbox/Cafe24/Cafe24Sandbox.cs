@@ -56,11 +56,13 @@ public sealed class Cafe24Sandbox
     private int _nextOrder = 1;
     private int _refreshes;
     private int _inventoryWrites;
+    private readonly StockWriteLog _writeLog;
 
     internal Cafe24Sandbox(Cafe24SandboxOptions options, TimeProvider time)
     {
         _options = options;
         _time = time;
+        _writeLog = new StockWriteLog(time);
         Bucket = new SandboxTokenBucket(options.DrainPerSecond, options.BucketSize, time);
         var items = SandboxCatalog.Generate(options.ListingCount, options.Seed, options.SkuPrefix);
         foreach (var item in items)
@@ -102,6 +104,10 @@ public sealed class Cafe24Sandbox
 
     /// <summary>Gets how many refreshes were served.</summary>
     public int RefreshCount => Volatile.Read(ref _refreshes);
+
+    /// <summary>Gets every inventory write applied so far, in the order applied.</summary>
+    /// <returns>A copy of the log.</returns>
+    public IReadOnlyList<SandboxStockWrite> StockWriteLog() => _writeLog.Snapshot();
 
     /// <summary>Gets how many inventory writes were applied.</summary>
     public int InventoryWrites => Volatile.Read(ref _inventoryWrites);
@@ -366,6 +372,7 @@ public sealed class Cafe24Sandbox
 
             _quantities[variantCode] = q.GetInt32();
             _inventoryWrites++;
+            _writeLog.Add(variant.SkuCode, q.GetInt32());
             return Results.Json(new { inventory = new { shop_no = 1, variant_code = variantCode, use_inventory = variant.TracksInventory ? "T" : "F", quantity = q.GetInt32(), safety_inventory = 0 } });
         }
     }

@@ -46,11 +46,14 @@ public sealed class CoupangSandbox
     private long _nextBox = 800_000_000;
     private int _inventoryReads;
     private int _quantityWrites;
+    private readonly StockWriteLog _writeLog;
+    private readonly Lock _writeLock = new();
 
     internal CoupangSandbox(CoupangSandboxOptions options, TimeProvider time)
     {
         _options = options;
         _time = time;
+        _writeLog = new StockWriteLog(time);
         _items = SandboxCatalog.Generate(options.ListingCount, options.Seed, options.SkuPrefix);
         _quantities = _items.Select(i => i.Quantity).ToArray();
         RateLimit = new SandboxTokenBucket(options.RequestsPerSecond, options.Burst, time);
@@ -83,6 +86,10 @@ public sealed class CoupangSandbox
 
     /// <summary>Gets how many quantity writes were applied.</summary>
     public int QuantityWrites => Volatile.Read(ref _quantityWrites);
+
+    /// <summary>Gets every quantity write applied so far, in the order applied.</summary>
+    /// <returns>A copy of the log.</returns>
+    public IReadOnlyList<SandboxStockWrite> StockWriteLog() => _writeLog.Snapshot();
 
     /// <summary>Gets the quantity of a vendor item.</summary>
     /// <param name="vendorItemId">The vendor item.</param>
@@ -212,8 +219,14 @@ public sealed class CoupangSandbox
             return Error(StatusCodes.Status400BadRequest, "Invalid quantity.", null);
         }
 
-        Volatile.Write(ref _quantities[index], value);
-        Interlocked.Increment(ref _quantityWrites);
+        lock (_writeLock)
+        {
+            // One lock around the write and its log entry, so the log's order is the order the writes were applied in.
+            Volatile.Write(ref _quantities[index], value);
+            Interlocked.Increment(ref _quantityWrites);
+            _writeLog.Add(_items[index].SkuCode, value);
+        }
+
         return Results.Json(new { code = "SUCCESS", message = "재고 변경을 완료했습니다." });
     }
 

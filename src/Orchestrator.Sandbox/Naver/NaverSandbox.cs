@@ -50,11 +50,13 @@ public sealed class NaverSandbox
     private int _nextOrder = 1;
     private int _tokensIssued;
     private int _stockWrites;
+    private readonly StockWriteLog _writeLog;
 
     internal NaverSandbox(NaverSandboxOptions options, TimeProvider time)
     {
         _options = options;
         _time = time;
+        _writeLog = new StockWriteLog(time);
         _buckets = new(StringComparer.Ordinal)
         {
             ["token"] = new SandboxTokenBucket(options.RequestsPerSecond, options.Burst, time),
@@ -110,6 +112,11 @@ public sealed class NaverSandbox
 
     /// <summary>Gets how many tokens were issued (a reused token is not counted).</summary>
     public int TokensIssued => Volatile.Read(ref _tokensIssued);
+
+    /// <summary>Gets every stock write applied so far, in the order applied: one entry per option written (an option-stock write
+    /// sends every option of the product, so the unchanged ones are logged too).</summary>
+    /// <returns>A copy of the log.</returns>
+    public IReadOnlyList<SandboxStockWrite> StockWriteLog() => _writeLog.Snapshot();
 
     /// <summary>Gets how many stock writes were applied.</summary>
     public int StockWrites => Volatile.Read(ref _stockWrites);
@@ -364,6 +371,7 @@ public sealed class NaverSandbox
             product.Stock = origin["stockQuantity"]!.GetValue<int>();
             product.SalePrice = origin["salePrice"]!.GetValue<long>();
             _stockWrites++;
+            _writeLog.Add(product.Sku ?? string.Empty, product.Stock);
         }
 
         return Results.Json(new { originProductNo = no });
@@ -405,6 +413,7 @@ public sealed class NaverSandbox
                 if (combo!["stockQuantity"] is { } stock)
                 {
                     option.Stock = stock.GetValue<int>();
+                    _writeLog.Add(option.Sku, option.Stock);
                 }
             }
 
