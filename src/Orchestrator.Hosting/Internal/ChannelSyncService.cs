@@ -22,7 +22,10 @@ internal sealed class ChannelSyncService(OrchestratorRuntime runtime, Workflows 
     protected override TimeSpan? BetweenTicks =>
         Runtime.Options.IncrementalChannelSync.Enabled ? Runtime.Options.IncrementalChannelSync.Interval : null;
 
-    protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
+    protected override Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
+        => workflows.WithChannelWritesAsync(() => RunAsync(request, lease, cancellationToken), cancellationToken);
+
+    private async Task<WorkResult> RunAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
     {
         var workflow = await workflows.ChannelSyncAsync(cancellationToken).ConfigureAwait(false);
         if (request.Incremental)
@@ -98,7 +101,10 @@ internal sealed class PendingSyncService(OrchestratorRuntime runtime, Workflows 
 
     protected override TimeSpan? Period(DateTimeOffset now) => Runtime.Options.PendingSyncInterval;
 
-    protected override async Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
+    protected override Task<WorkResult> RunOnceAsync(RunRequest request, JobLease lease, CancellationToken cancellationToken)
+        => workflows.WithChannelWritesAsync(() => DrainAsync(cancellationToken), cancellationToken);
+
+    private async Task<WorkResult> DrainAsync(CancellationToken cancellationToken)
     {
         var worker = workflows.PendingSyncWorker();
         int claimed = 0, delivered = 0, deadLettered = 0;

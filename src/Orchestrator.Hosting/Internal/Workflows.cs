@@ -19,6 +19,7 @@ namespace Orchestrator.Hosting.Internal;
 internal sealed class Workflows(OrchestratorRuntime runtime) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _channelWrites = new(1, 1);
     private ListingCatalog? _listings;
     private ChannelSyncWorkflow? _channelSync;
 
@@ -68,7 +69,29 @@ internal sealed class Workflows(OrchestratorRuntime runtime) : IDisposable
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    /// <summary>
+    /// Runs <paramref name="work"/> while no other channel writer of this host runs: a sync run pushes what it computed from its
+    /// own stock read, and a pending-sync pass pushes what its guard read a moment later; interleaved, the older figure could
+    /// land last and show a channel more than it may sell.
+    /// </summary>
+    public async Task<T> WithChannelWritesAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _channelWrites.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            _channelWrites.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _channelWrites.Dispose();
+    }
 
     /// <summary>Gets the incremental driver of a channel sync (its watermark lives in the store, so a new one per run is fine).</summary>
     public IncrementalChannelSync IncrementalChannelSync(ChannelSyncWorkflow workflow)
