@@ -107,6 +107,21 @@ public sealed class ChannelSyncWorkflowTests
         Assert.All(result.Mismatches!.Mismatches, m => Assert.Equal(0, m.TargetQuantity));
     }
 
+    /// <summary>The pending-sync worker's guard: what a channel may sell now, read from the WES, under the run's rules.</summary>
+    [Fact]
+    public async Task GetSellableQuantityAsync_ReadsTheWarehouseNow_PausedOrUnknownSkusSellZero()
+    {
+        await using var env = await SyncEnvironment.StartAsync(skus: 50, drift: 0);
+        var skus = env.Sandbox.Coupang.Listings.Select(l => l.SkuCode).Where(s => env.Sellable(s) > 0).Distinct().Take(2).ToList();
+        var workflow = env.Workflow();
+        await env.Storage.AllocationPauses.PauseAsync(new AllocationPause(SyncEnvironment.Warehouse, skus[1], "WES shows none", "test", DateTimeOffset.UtcNow), Ct);
+
+        Assert.Equal(env.Sellable(skus[0]), await workflow.GetSellableQuantityAsync("coupang", skus[0], Ct));
+        Assert.Equal(0, await workflow.GetSellableQuantityAsync("coupang", skus[1], Ct));
+        Assert.Equal(0, await workflow.GetSellableQuantityAsync("coupang", "NO-SUCH-SKU", Ct));
+        Assert.Null(await workflow.GetSellableQuantityAsync("no-such-channel", skus[0], Ct));
+    }
+
     [Fact]
     public async Task RunAsync_CriticalStock_AlertsSlackAndKakaoTalkOnceThenSuppressesRepeats()
     {
