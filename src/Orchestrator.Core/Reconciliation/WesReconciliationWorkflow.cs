@@ -229,11 +229,11 @@ public sealed class WesReconciliationWorkflow
             return await FullForIncrementalAsync(trigger, "no watermark yet", null, watermarks, lease, cancellationToken).ConfigureAwait(false);
         }
 
-        var builder = new StockSnapshotBuilder(new SkuCatalog(), "wes", StockSourceKind.Warehouse, _options.WarehouseId, _time.GetUtcNow());
-        WesSnapshotInfo info;
+        IReadOnlyList<string> changed;
+        long? announced;
         try
         {
-            info = await _wes.ReadSnapshotAsync(builder, new WesSnapshotRequest(UpdatedSinceVersion: since), cancellationToken).ConfigureAwait(false);
+            (changed, announced) = await WesChangeFeed.ReadChangedAsync(_wes, _options.WarehouseId, since.Value, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -241,13 +241,11 @@ public sealed class WesReconciliationWorkflow
             return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Incremental, "the WES change feed could not be read", since, null, 0, null, false, $"{ex.GetType().Name}: {ex.Message} (ERR-INV-004)");
         }
 
-        if (info.HighestVersion is not { } highest)
+        if (announced is not { } highest)
         {
             return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Incremental, "the WES announced no version", since, null, 0, null, false,
                 "The WES announces no row versions (highestVersion), so changes cannot be read incrementally; only full runs reconcile this warehouse.");
         }
-
-        var changed = builder.Build().GetReportedSkuCodes();
 
         if (changed.Count > _options.IncrementalMaxChangedSkus)
         {
@@ -256,7 +254,7 @@ public sealed class WesReconciliationWorkflow
 
         if (changed.Count == 0)
         {
-            await watermarks.AdvanceAsync(IncrementalVersionSource, _options.WarehouseId, VersionAsTime(highest), lease, cancellationToken).ConfigureAwait(false);
+            await watermarks.AdvanceAsync(IncrementalVersionSource, _options.WarehouseId, WesChangeFeed.AsWatermark(highest), lease, cancellationToken).ConfigureAwait(false);
             return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.NoChanges, "nothing changed", since, highest, 0, null, true);
         }
 
@@ -266,7 +264,7 @@ public sealed class WesReconciliationWorkflow
             return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Incremental, "the subset run did not complete", since, highest, changed.Count, run, false, run.Error);
         }
 
-        await watermarks.AdvanceAsync(IncrementalVersionSource, _options.WarehouseId, VersionAsTime(highest), lease, cancellationToken).ConfigureAwait(false);
+        await watermarks.AdvanceAsync(IncrementalVersionSource, _options.WarehouseId, WesChangeFeed.AsWatermark(highest), lease, cancellationToken).ConfigureAwait(false);
         Log.IncrementalReconciled(_logger, _options.WarehouseId, run.RunId, changed.Count, since.Value, highest, run.Discrepancies.Count);
         return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Incremental, $"{changed.Count} SKUs changed", since, highest, changed.Count, run, true);
     }
@@ -277,17 +275,11 @@ public sealed class WesReconciliationWorkflow
         var advance = run.State == SyncRunState.Completed && run.WesVersion is not null;
         if (advance)
         {
-            await watermarks.AdvanceAsync(IncrementalVersionSource, _options.WarehouseId, VersionAsTime(run.WesVersion!.Value), lease, cancellationToken).ConfigureAwait(false);
+            await watermarks.AdvanceAsync(IncrementalVersionSource, _options.WarehouseId, WesChangeFeed.AsWatermark(run.WesVersion!.Value), lease, cancellationToken).ConfigureAwait(false);
         }
 
         return new IncrementalReconciliationResult(Sync.IncrementalSyncMode.Full, reason, since, run.WesVersion, (int)Math.Min(int.MaxValue, run.Compared), run, advance, run.Error);
     }
-
-    /// <summary>The watermark store keeps a point in time as its ticks; a version is kept as the same number.</summary>
-    private static DateTimeOffset VersionAsTime(long version) =>
-        version >= 0 && version <= DateTimeOffset.MaxValue.UtcTicks
-            ? new DateTimeOffset(version, TimeSpan.Zero)
-            : throw new InvalidStockDataException($"The WES announced version {version}, outside the range a watermark can hold (0 to {DateTimeOffset.MaxValue.UtcTicks}).");
 
     /// <summary>Records the count of an open task and resyncs both systems to it (seed 000: 盤點完成後重新同步雙方數據).</summary>
     /// <param name="taskId">The task.</param>

@@ -1,9 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Orchestrator.Catalog;
 using Orchestrator.Internal;
-using Orchestrator.Stock;
 using Orchestrator.Storage;
 using Orchestrator.Warehouse;
 
@@ -114,12 +112,12 @@ public sealed class IncrementalChannelSync
             return await RunFullAsync(trigger, $"the watermark was last confirmed at {confirmedAt:O}, longer ago than {_options.MaxWatermarkAge}", lease, cancellationToken).ConfigureAwait(false);
         }
 
-        // The change feed: only rows with a version above the watermark, into a catalog of their own (the workflow's stays as it is).
-        var builder = new StockSnapshotBuilder(new SkuCatalog(), "wes", StockSourceKind.Warehouse, warehouseId, startedAt);
-        WesSnapshotInfo info;
+        // The change feed: only rows with a version above the watermark.
+        IReadOnlyList<string> changed;
+        long? announced;
         try
         {
-            info = await _warehouse.ReadSnapshotAsync(builder, new WesSnapshotRequest(UpdatedSinceVersion: since), cancellationToken).ConfigureAwait(false);
+            (changed, announced) = await WesChangeFeed.ReadChangedAsync(_warehouse, warehouseId, since.Value, startedAt, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -127,15 +125,13 @@ public sealed class IncrementalChannelSync
             return new IncrementalSyncResult(IncrementalSyncMode.Incremental, "the WES change feed could not be read", since, null, 0, null, false, $"{ex.GetType().Name}: {ex.Message}");
         }
 
-        if (info.HighestVersion is not { } highest)
+        if (announced is not { } highest)
         {
             // A WES without versions cannot say what changed; the scheduled full runs are all there is. Not a full run every interval.
             Log.IncrementalNoVersions(_logger, warehouseId);
             return new IncrementalSyncResult(IncrementalSyncMode.Incremental, "the WES announced no version", since, null, 0, null, false,
                 "The WES announces no row versions (highestVersion), so changes cannot be read incrementally; only full runs sync this warehouse.");
         }
-
-        var changed = builder.Build().GetReportedSkuCodes();
 
         if (changed.Count > _options.MaxChangedSkus)
         {
@@ -190,13 +186,8 @@ public sealed class IncrementalChannelSync
 
     private async Task AdvanceAsync(long version, DateTimeOffset confirmedAt, JobLease lease, CancellationToken cancellationToken)
     {
-        if (version < 0 || version > DateTimeOffset.MaxValue.UtcTicks)
-        {
-            throw new InvalidStockDataException($"The WES announced version {version}, outside the range a watermark can hold (0 to {DateTimeOffset.MaxValue.UtcTicks}).");
-        }
-
-        // The watermark store keeps a point in time as its ticks; a version is kept as the same number. Both only move forward.
-        await _watermarks.AdvanceAsync(VersionSource, _workflow.WarehouseId, new DateTimeOffset(version, TimeSpan.Zero), lease, cancellationToken).ConfigureAwait(false);
+        // Both only move forward.
+        await _watermarks.AdvanceAsync(VersionSource, _workflow.WarehouseId, WesChangeFeed.AsWatermark(version), lease, cancellationToken).ConfigureAwait(false);
         await _watermarks.AdvanceAsync(ConfirmedSource, _workflow.WarehouseId, confirmedAt, lease, cancellationToken).ConfigureAwait(false);
     }
 }
