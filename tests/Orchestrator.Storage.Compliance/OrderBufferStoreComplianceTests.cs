@@ -177,6 +177,66 @@ public abstract class OrderBufferStoreComplianceTests : StorageComplianceTests
         }
     }
 
+    /// <summary>An instance marks exactly the orders it buffered in one write after another instance marked part of that write:
+    /// the write is not taken as wholly unmarked, each order keeps the time it was first confirmed, and none is left over.</summary>
+    [Fact]
+    public async Task SetMarkedAtSourceAsync_WholeWriteAfterAnotherInstanceMarkedPartOfIt_EachOrderMarkedOnceWithItsTime()
+    {
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = new[] { "o-1", "o-2", "o-3" }.Select(id => new OrderToBuffer(Order(id), FlowType.A)).ToList() }, Ct);
+        await using (var other = await OpenOtherInstanceAsync())
+        {
+            await other.OrderBuffer.SetMarkedAtSourceAsync("erp", ["o-2"], T0.AddSeconds(1), Ct);
+        }
+
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["o-1", "o-2", "o-3"], T0.AddSeconds(2), Ct);
+
+        Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct));
+        var times = new List<DateTimeOffset?>();
+        foreach (var id in new[] { "o-1", "o-2", "o-3" })
+        {
+            times.Add((await Storage.OrderBuffer.GetAsync("erp", id, Ct))!.MarkedAtSourceAt);
+        }
+
+        Assert.Equal([T0.AddSeconds(2), T0.AddSeconds(1), T0.AddSeconds(2)], times);
+    }
+
+    /// <summary>The source confirmed the orders of two writes before the next write (the pipeline's marking stage ran ahead): both
+    /// writes are marked whole; a confirmation covering one write and part of another marks exactly the confirmed orders.</summary>
+    [Fact]
+    public async Task SetMarkedAtSourceAsync_OrdersOfSeveralWrites_MarksExactlyTheConfirmedOrders()
+    {
+        foreach (var (write, ids) in new[] { (0, new[] { "a-1", "a-2" }), (1, new[] { "b-1", "b-2" }), (2, new[] { "c-1", "c-2" }), (3, new[] { "d-1", "d-2" }) })
+        {
+            await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0.AddSeconds(write)) { Orders = ids.Select(id => new OrderToBuffer(Order(id), FlowType.A)).ToList() }, Ct);
+        }
+
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["b-2", "a-1", "b-1", "a-2"], T0.AddMinutes(1), Ct);
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", ["c-1", "c-2", "d-2"], T0.AddMinutes(2), Ct);
+
+        Assert.Equal(["d-1"], (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct)).Select(o => o.Order.OrderId));
+        Assert.Equal(T0.AddMinutes(1), (await Storage.OrderBuffer.GetAsync("erp", "b-1", Ct))!.MarkedAtSourceAt);
+        Assert.Equal(T0.AddMinutes(2), (await Storage.OrderBuffer.GetAsync("erp", "d-2", Ct))!.MarkedAtSourceAt);
+        Assert.Null((await Storage.OrderBuffer.GetAsync("erp", "d-1", Ct))!.MarkedAtSourceAt);
+    }
+
+    /// <summary>A write larger than one statement's rows, with a few orders buffered before scattered through it: each is reported
+    /// as a duplicate and every other order as new, and marking the write marks exactly the new ones.</summary>
+    [Fact]
+    public async Task WriteAsync_LargeWriteWithScatteredDuplicates_ReportsEachOrderExactly()
+    {
+        var ids = Enumerable.Range(0, 12_000).Select(i => $"o-{i:D5}").ToList();
+        string[] before = ["o-00007", "o-06001", "o-11999"];
+        await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0) { Orders = before.Select(id => new OrderToBuffer(Order(id), FlowType.B)).ToList() }, Ct);
+
+        var outcomes = await Storage.OrderBuffer.WriteAsync(new OrderBufferWrite("erp", T0.AddSeconds(1)) { Orders = ids.ConvertAll(id => new OrderToBuffer(Order(id), FlowType.A)) }, Ct);
+
+        Assert.Equal(before, outcomes.Where(o => !o.Inserted).Select(o => o.OrderId));
+        Assert.Equal(ids.Count - before.Length, outcomes.Count(o => o.Inserted));
+        Assert.Equal(FlowType.B, (await Storage.OrderBuffer.GetAsync("erp", "o-06001", Ct))!.Flow);
+        await Storage.OrderBuffer.SetMarkedAtSourceAsync("erp", outcomes.Where(o => o.Inserted).Select(o => o.OrderId).ToList(), T0.AddSeconds(2), Ct);
+        Assert.Equal(before, (await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("erp", 10, Ct)).Select(o => o.Order.OrderId).Order());
+    }
+
     /// <summary>Orders buffered before schema 3 recorded writes (no write id) are still found by the repair and marked one by one.</summary>
     [Fact]
     public async Task SetMarkedAtSourceAsync_OrdersBufferedBeforeWritesWereRecorded_FoundAndMarked()

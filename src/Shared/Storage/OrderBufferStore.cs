@@ -25,6 +25,8 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private readonly RecentWrites _recentWrites = new();
+
     public Task<IReadOnlyList<OrderInsertOutcome>> InsertAsync(IReadOnlyList<SourceOrder> orders, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orders);
@@ -42,7 +44,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             rows.Add(new OrderToBuffer(order));
         }
 
-        return database.WriteAsync((connection, transaction) => InsertOrdersAsync(connection, transaction, rows, null, receivedAt, cancellationToken), cancellationToken);
+        return WriteAndRememberAsync(null, rows, null, receivedAt, cancellationToken);
     }
 
     public Task<IReadOnlyList<OrderInsertOutcome>> WriteAsync(OrderBufferWrite write, CancellationToken cancellationToken)
@@ -78,18 +80,28 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         }
 
         var marks = write.MarkedAtSource.Distinct(StringComparer.Ordinal).ToList();
-        return database.WriteAsync(
+        return WriteAndRememberAsync(marks.Count > 0 ? (write.Source, marks) : null, write.Orders, write.Partition, write.At, cancellationToken);
+    }
+
+    /// <summary>One transaction: records the marks (orders of earlier, committed writes, so this costs no commit of its own), then
+    /// buffers the orders; once committed, the writes it made are remembered for the marks that will follow.</summary>
+    private async Task<IReadOnlyList<OrderInsertOutcome>> WriteAndRememberAsync((string Source, List<string> OrderIds)? marks, IReadOnlyList<OrderToBuffer> rows, string? partition, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        List<RecentWrite> written = [];
+        var outcomes = await database.WriteAsync(
             async (connection, transaction) =>
             {
-                // The marks name rows of earlier, committed writes; recording them here costs no commit of its own.
-                if (marks.Count > 0)
+                written = [];
+                if (marks is { } m)
                 {
-                    await MarkAsync(connection, transaction, write.Source, write.At, marks, cancellationToken).ConfigureAwait(false);
+                    await MarkAsync(connection, transaction, m.Source, at, m.OrderIds, cancellationToken).ConfigureAwait(false);
                 }
 
-                return await InsertOrdersAsync(connection, transaction, write.Orders, write.Partition, write.At, cancellationToken).ConfigureAwait(false);
+                return await InsertOrdersAsync(connection, transaction, rows, partition, at, written, cancellationToken).ConfigureAwait(false);
             },
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+        _recentWrites.Add(written);
+        return outcomes;
     }
 
     /// <summary>
@@ -97,16 +109,77 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
     /// usual case: the pipeline marks what one write buffered), the write is marked as a whole: one row updated instead of one
     /// per order. Otherwise, and for orders buffered before writes were recorded, each order's row is marked.
     /// </summary>
+    /// <remarks>
+    /// A write's <c>unmarked</c> is always the number of its orders not marked on their own row (until it is marked as a whole):
+    /// every mark changes both in one transaction, and an order never becomes unmarked again. So when one probe (one snapshot)
+    /// finds every unmarked order of a write among the confirmed ones, the write can be marked whole without a lock: orders only
+    /// leave its unmarked set, so no unconfirmed order can be in it later. The update names the figure it read, so a write that
+    /// another mark changed in between is counted again under the writes' locks instead, and the figure stays exact. The
+    /// pipeline's usual mark, exactly the orders that recent writes of this store inserted, needs no probe at all.
+    /// </remarks>
     private async Task MarkAsync(DbConnection connection, DbTransaction transaction, string source, DateTimeOffset at, List<string> orderIds, CancellationToken cancellationToken)
     {
-        var byWrite = await CountUnmarkedByWriteAsync(connection, transaction, source, orderIds, cancellationToken).ConfigureAwait(false);
+        // The pipeline's usual mark: exactly the orders that recent writes of this store inserted, so each write can be marked
+        // whole; a write whose figure changed since (another instance marked part of it) is counted by the probe below.
+        if (_recentWrites.Take(source, orderIds) is { } recent)
+        {
+            var all = true;
+            foreach (var write in recent)
+            {
+                all &= await MarkWholeWriteAsync(connection, transaction, write.Write, write.Orders.Count, at, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (all)
+            {
+                return;
+            }
+        }
+
+        var underLock = false;
+        var byWrite = await ProbeUnmarkedByWriteAsync(connection, transaction, source, orderIds, cancellationToken).ConfigureAwait(false);
+        foreach (var (write, probed) in byWrite)
+        {
+            if (write != NoWrite && (probed.AllMarked || probed.Unmarked == 0))
+            {
+                continue;
+            }
+
+            underLock |= write == NoWrite || probed.Count != probed.Unmarked
+                || !await MarkWholeWriteAsync(connection, transaction, write, probed.Unmarked, at, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (underLock)
+        {
+            await MarkUnderLockAsync(connection, transaction, source, at, orderIds, byWrite, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Marks a write as a whole if it still has <paramref name="unmarked"/> orders to mark; false when another mark of
+    /// the write came first.</summary>
+    private static async Task<bool> MarkWholeWriteAsync(DbConnection connection, DbTransaction transaction, long write, int unmarked, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var whole = Sql.Command(connection, transaction, "UPDATE order_buffer_writes SET unmarked = 0, all_marked_at = @at WHERE id = @write AND unmarked = @unmarked AND all_marked_at IS NULL");
+        await using (whole.ConfigureAwait(false))
+        {
+            whole.Add("@at", at);
+            whole.Add("@write", write);
+            whole.Add("@unmarked", unmarked);
+            return await whole.ExecuteAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+    }
+
+    /// <summary>
+    /// Records marks that are not whole writes (partial confirmations, orders buffered before writes were recorded) or whose
+    /// write another mark changed: locks the writes the orders belong to (in id order, so two marks cannot deadlock), counts
+    /// again under the lock, marks whole writes as a whole and the rest order by order. Where the engine runs one writer at a
+    /// time (no row locks), <paramref name="byWrite"/>, the caller's probe, was already taken under the write lock.
+    /// </summary>
+    private async Task MarkUnderLockAsync(DbConnection connection, DbTransaction transaction, string source, DateTimeOffset at, List<string> orderIds, Dictionary<long, (int Count, int Unmarked, bool AllMarked)> byWrite, CancellationToken cancellationToken)
+    {
         var writes = byWrite.Keys.Where(w => w != NoWrite).Order().ToArray();
         var state = new Dictionary<long, (int Unmarked, bool AllMarked)>();
         if (writes.Length > 0)
         {
-            // Every mark locks the writes it touches (in id order, so two marks cannot deadlock) before it counts or changes their
-            // orders; counted again under the lock, the figures cannot be overtaken by another mark of the same write. Where the
-            // engine runs one writer at a time (no row locks), the first count was already taken under the write lock.
             var lockWrites = Sql.Command(connection, transaction, $"SELECT id, unmarked, all_marked_at FROM order_buffer_writes WHERE {InList("id", "@writes")} ORDER BY id {database.ForUpdate}");
             await using (lockWrites.ConfigureAwait(false))
             {
@@ -119,29 +192,19 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
 
             if (database.ForUpdate.Length > 0)
             {
-                byWrite = await CountUnmarkedByWriteAsync(connection, transaction, source, orderIds, cancellationToken).ConfigureAwait(false);
+                byWrite = await ProbeUnmarkedByWriteAsync(connection, transaction, source, orderIds, cancellationToken).ConfigureAwait(false);
             }
         }
 
         var oneByOne = new List<long>();
-        foreach (var (write, count) in byWrite)
+        foreach (var (write, probed) in byWrite)
         {
             if (write == NoWrite || !state.TryGetValue(write, out var s) || s.AllMarked || s.Unmarked == 0)
             {
                 continue;
             }
 
-            if (count == s.Unmarked)
-            {
-                var whole = Sql.Command(connection, transaction, "UPDATE order_buffer_writes SET unmarked = 0, all_marked_at = @at WHERE id = @write");
-                await using (whole.ConfigureAwait(false))
-                {
-                    whole.Add("@at", at);
-                    whole.Add("@write", write);
-                    await whole.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            else
+            if (probed.Count != s.Unmarked || !await MarkWholeWriteAsync(connection, transaction, write, s.Unmarked, at, cancellationToken).ConfigureAwait(false))
             {
                 oneByOne.Add(write);
             }
@@ -193,24 +256,26 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
     }
 
     /// <summary>How many of <paramref name="orderIds"/> are buffered and not marked on their own row, by the write that buffered
-    /// them (<see cref="NoWrite"/> for orders buffered before writes were recorded).</summary>
-    private async Task<Dictionary<long, int>> CountUnmarkedByWriteAsync(DbConnection connection, DbTransaction transaction, string source, List<string> orderIds, CancellationToken cancellationToken)
+    /// them (<see cref="NoWrite"/> for orders buffered before writes were recorded), with the write's own figures read in the
+    /// same snapshot.</summary>
+    private async Task<Dictionary<long, (int Count, int Unmarked, bool AllMarked)>> ProbeUnmarkedByWriteAsync(DbConnection connection, DbTransaction transaction, string source, List<string> orderIds, CancellationToken cancellationToken)
     {
-        var counts = new Dictionary<long, int>();
-        foreach (var chunk in orderIds.Chunk(IdChunk))
+        // One statement, so the counts and the writes' figures all come from one snapshot.
+        var counts = new Dictionary<long, (int Count, int Unmarked, bool AllMarked)>();
+        var probe = Sql.Command(
+            connection,
+            transaction,
+            $"""
+            SELECT write_id, count(*), max(unmarked), max(all_marked_at) FROM {From}
+            WHERE source = @source AND marked_at_source_at IS NULL AND {InList("order_id", "@ids")} GROUP BY write_id
+            """);
+        await using (probe.ConfigureAwait(false))
         {
-            var probe = Sql.Command(
-                connection,
-                transaction,
-                $"SELECT write_id, count(*) FROM order_buffer WHERE source = @source AND marked_at_source_at IS NULL AND {InList("order_id", "@ids")} GROUP BY write_id");
-            await using (probe.ConfigureAwait(false))
+            probe.Add("@source", source);
+            BindList(probe, "@ids", orderIds.ToArray());
+            foreach (var (write, count, unmarked, allMarked) in await probe.ListAsync(r => (r.IsDBNull(0) ? NoWrite : r.Int64(0), r.Int32(1), r.IsDBNull(2) ? 0 : r.Int32(2), !r.IsDBNull(3)), cancellationToken).ConfigureAwait(false))
             {
-                probe.Add("@source", source);
-                BindList(probe, "@ids", chunk);
-                foreach (var (write, count) in await probe.ListAsync(r => (r.IsDBNull(0) ? NoWrite : r.Int64(0), r.Int32(1)), cancellationToken).ConfigureAwait(false))
-                {
-                    counts[write] = counts.GetValueOrDefault(write) + count;
-                }
+                counts[write] = (count, unmarked, allMarked);
             }
         }
 
@@ -236,7 +301,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
         }
     }
 
-    private async Task<IReadOnlyList<OrderInsertOutcome>> InsertOrdersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<OrderToBuffer> rows, string? partition, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<OrderInsertOutcome>> InsertOrdersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<OrderToBuffer> rows, string? partition, DateTimeOffset at, List<RecentWrite> written, CancellationToken cancellationToken)
     {
         // The first copy of an order in the input is the one inserted; any later copy is a duplicate and never reaches the database.
         var outcomes = new OrderInsertOutcome?[rows.Count];
@@ -267,7 +332,21 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             var insertedOfSource = database.SetBasedWrites
                 ? await InsertSetBasedAsync(connection, transaction, group.Key, rowsOfSource, at, write, cancellationToken).ConfigureAwait(false)
                 : await InsertRowByRowAsync(connection, transaction, group.Key, rowsOfSource, at, write, cancellationToken).ConfigureAwait(false);
-            await FinishWriteAsync(connection, transaction, write, insertedOfSource.Count(x => x), cancellationToken).ConfigureAwait(false);
+            var insertedIds = new HashSet<string>(StringComparer.Ordinal);
+            for (var k = 0; k < rowsOfSource.Count; k++)
+            {
+                if (insertedOfSource[k])
+                {
+                    insertedIds.Add(rowsOfSource[k].Order.OrderId);
+                }
+            }
+
+            await FinishWriteAsync(connection, transaction, write, insertedIds.Count, cancellationToken).ConfigureAwait(false);
+            if (insertedIds.Count > 0)
+            {
+                written.Add(new RecentWrite(write, group.Key, insertedIds));
+            }
+
             for (var k = 0; k < positionsOfSource.Count; k++)
             {
                 inserted[positionsOfSource[k]] = insertedOfSource[k];
@@ -318,7 +397,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
     private static async Task<bool[]> InsertSetBasedAsync(DbConnection connection, DbTransaction transaction, string source, List<OrderToBuffer> rows, DateTimeOffset at, long write, CancellationToken cancellationToken)
     {
         // A server: one INSERT … SELECT FROM unnest(arrays) per chunk, one round trip and a fixed number of parameters however
-        // many rows; RETURNING names the rows inserted now, the rest were already buffered.
+        // many rows; the count of rows inserted says whether any order was buffered before.
         var result = new bool[rows.Count];
         for (var offset = 0; offset < rows.Count; offset += InsertChunk)
         {
@@ -354,7 +433,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 SELECT @source, o, c, u, st, w, l, a, CASE WHEN e IS NULL THEN @new ELSE @failed END, f, CASE WHEN e IS NULL THEN 0 ELSE 1 END, e,
                        @at, CASE WHEN f IS NULL THEN NULL ELSE @at END, @at, @write
                 FROM unnest(@o, @c, @u, @st, @w, @l, @a, @f, @e) AS t(o, c, u, st, w, l, a, f, e)
-                ON CONFLICT (source, order_id) DO NOTHING RETURNING order_id
+                ON CONFLICT (source, order_id) DO NOTHING
                 """);
             await using (command.ConfigureAwait(false))
             {
@@ -372,8 +451,21 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 AddArray(command, "@a", attributes);
                 AddArray(command, "@f", flows);
                 AddArray(command, "@e", errors);
-                // The rows are of one source (one write per source), so the order id names a row.
-                var inserted = new HashSet<string>(await command.ListAsync(r => r.GetString(0), cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+                if (await command.ExecuteAsync(cancellationToken).ConfigureAwait(false) == count)
+                {
+                    Array.Fill(result, true, offset, count);
+                    continue;
+                }
+            }
+
+            // Some were buffered before: the rows this write holds are the ones inserted now (the rows are of one source, so the
+            // order id names a row). Cheaper than RETURNING every row when, as usual, none was.
+            var ofWrite = Sql.Command(connection, transaction, "SELECT order_id FROM order_buffer WHERE source = @source AND write_id = @write AND marked_at_source_at IS NULL");
+            await using (ofWrite.ConfigureAwait(false))
+            {
+                ofWrite.Add("@source", source);
+                ofWrite.Add("@write", write);
+                var inserted = new HashSet<string>(await ofWrite.ListAsync(r => r.GetString(0), cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
                 for (var i = 0; i < count; i++)
                 {
                     result[offset + i] = inserted.Contains(ids[i]);
@@ -796,5 +888,69 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
             r.Time(12),
             r.NullableTime(13),
             r.NullableTime(14));
+    }
+
+    /// <summary>A committed write of this store and the orders it inserted.</summary>
+    private sealed record RecentWrite(long Write, string Source, HashSet<string> Orders);
+
+    /// <summary>
+    /// The last writes this store made, so that a mark naming exactly the orders of one of them (the pipeline marks what its
+    /// previous write buffered) needs no read of the buffer. Only a shortcut: the mark still checks the write's count, and
+    /// anything else takes the probe.
+    /// </summary>
+    private sealed class RecentWrites
+    {
+        private const int Capacity = 16;
+        private readonly List<RecentWrite> _writes = [];
+
+        public void Add(List<RecentWrite> writes)
+        {
+            lock (_writes)
+            {
+                _writes.AddRange(writes);
+                if (_writes.Count > Capacity)
+                {
+                    _writes.RemoveRange(0, _writes.Count - Capacity);
+                }
+            }
+        }
+
+        /// <summary>Takes the writes whose inserted orders together are exactly <paramref name="orderIds"/> (distinct), if they are
+        /// remembered: usually one, two when the source confirmed the orders of two writes before the next write.</summary>
+        public List<RecentWrite>? Take(string source, List<string> orderIds)
+        {
+            lock (_writes)
+            {
+                var candidates = _writes.FindAll(w => string.Equals(w.Source, source, StringComparison.Ordinal));
+                var covered = new int[candidates.Count];
+                foreach (var id in orderIds)
+                {
+                    var found = candidates.FindIndex(w => w.Orders.Contains(id));
+                    if (found < 0)
+                    {
+                        return null;
+                    }
+
+                    covered[found]++;
+                }
+
+                var taken = new List<RecentWrite>();
+                for (var i = 0; i < candidates.Count; i++)
+                {
+                    if (covered[i] > 0 && covered[i] != candidates[i].Orders.Count)
+                    {
+                        return null;
+                    }
+
+                    if (covered[i] > 0)
+                    {
+                        taken.Add(candidates[i]);
+                    }
+                }
+
+                _writes.RemoveAll(taken.Contains);
+                return taken;
+            }
+        }
     }
 }
