@@ -900,17 +900,27 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
     /// </summary>
     private sealed class RecentWrites
     {
-        private const int Capacity = 16;
+        // Bounds what is held: the marks usually follow within one write, so a few writes are plenty, and a very large write is
+        // simply not remembered (its mark takes the probe).
+        private const int MaxWrites = 16;
+        private const int MaxOrders = 100_000;
         private readonly List<RecentWrite> _writes = [];
+        private int _orders;
 
         public void Add(List<RecentWrite> writes)
         {
             lock (_writes)
             {
-                _writes.AddRange(writes);
-                if (_writes.Count > Capacity)
+                foreach (var write in writes.Where(w => w.Orders.Count <= MaxOrders))
                 {
-                    _writes.RemoveRange(0, _writes.Count - Capacity);
+                    _writes.Add(write);
+                    _orders += write.Orders.Count;
+                }
+
+                while (_writes.Count > MaxWrites || _orders > MaxOrders)
+                {
+                    _orders -= _writes[0].Orders.Count;
+                    _writes.RemoveAt(0);
                 }
             }
         }
@@ -949,6 +959,7 @@ internal sealed class OrderBufferStore(RelationalDatabase database, TimeProvider
                 }
 
                 _writes.RemoveAll(taken.Contains);
+                _orders -= orderIds.Count;
                 return taken;
             }
         }
