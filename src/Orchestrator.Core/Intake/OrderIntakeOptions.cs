@@ -41,6 +41,14 @@ public sealed class OrderIntakeOptions
     [Range(1, 64)]
     public int PrefetchPages { get; set; } = 2;
 
+    /// <summary>Gets or sets how many buffer writes of one poll may run at once, each in its own transaction on its own
+    /// connection: a database server inserts one batch of pages while the next is prepared and sent. The embedded SQLite writer
+    /// takes them one at a time anyway. Their results are taken in the order they started, and the watermark still moves only
+    /// after every write of the window succeeded.</summary>
+    /// <value>Default 2; 1 to 8 (1: one write at a time).</value>
+    [Range(1, 8)]
+    public int WritesInFlight { get; set; } = 2;
+
     /// <summary>Gets or sets the partitions polled (seed 000: by warehouse or created-time slice for large volumes).</summary>
     /// <value>Default one partition covering the whole source.</value>
     public IList<OrderPartition> Partitions { get; init; } = [OrderPartition.All];

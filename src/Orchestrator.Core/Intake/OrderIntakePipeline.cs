@@ -274,36 +274,34 @@ public sealed class OrderIntakePipeline
             CancellationToken.None);
 
         DateTimeOffset? lastDurable = null;
-        var batch = new List<OrderPage>(_options.PrefetchPages + 1);
+
+        // Up to WritesInFlight writes run at once, each on its own connection: a server inserts one batch while the next is
+        // prepared and sent. They are completed in the order they started, and only then counted, marked and taken as durable.
+        var inFlight = new Queue<(Task<BufferedPages> Write, List<OrderPage> Batch)>();
         try
         {
             while (await pages.Reader.WaitToReadAsync(stop.Token).ConfigureAwait(false))
             {
                 // Every page already fetched joins this write (at most PrefetchPages + 1): fewer, larger transactions when the
                 // store is the slower side, one page per write when the source is.
-                batch.Clear();
+                var batch = new List<OrderPage>(_options.PrefetchPages + 1);
                 while (batch.Count <= _options.PrefetchPages && pages.Reader.TryRead(out var page))
                 {
                     batch.Add(page);
                 }
 
                 await holder.RenewIfDueAsync(_locks, _options.LockLease, _time, stop.Token).ConfigureAwait(false);
-                var inserted = await BufferPagesAsync(partition, batch, marked.Take(), counters, stop.Token).ConfigureAwait(false);
-                if (inserted.Count > 0)
+                // A failing stage does not cancel a write already started: it finishes, and is counted, before the poll returns.
+                inFlight.Enqueue((BufferPagesAsync(partition, batch, marked.Take(), counters, cancellationToken), batch));
+                if (inFlight.Count >= _options.WritesInFlight)
                 {
-                    await forMarking.Writer.WriteAsync(inserted, stop.Token).ConfigureAwait(false);
+                    await CompleteOldestWriteAsync().ConfigureAwait(false);
                 }
+            }
 
-                foreach (var page in batch)
-                {
-                    foreach (var order in page.Orders)
-                    {
-                        if (order is not null && (lastDurable is null || order.ChangedAt > lastDurable))
-                        {
-                            lastDurable = order.ChangedAt;
-                        }
-                    }
-                }
+            while (inFlight.Count > 0)
+            {
+                await CompleteOldestWriteAsync().ConfigureAwait(false);
             }
 
             forMarking.Writer.Complete();
@@ -319,7 +317,16 @@ public sealed class OrderIntakePipeline
         {
             forMarking.Writer.TryComplete();
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(fetcher, marker).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+
+            // Nothing of this poll may still be writing once it returns (and releases its lock); what the writes buffered counts.
+            await Task.WhenAll(inFlight.Select(w => (Task)w.Write).Append(fetcher).Append(marker)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            foreach (var (write, _) in inFlight)
+            {
+                if (write.IsCompletedSuccessfully)
+                {
+                    Count(await write.ConfigureAwait(false), counters);
+                }
+            }
 
             // A stage that failed cancels the others; report the failure, not the cancellation it caused.
             if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested && marker.Exception?.InnerException is { } cause)
@@ -337,13 +344,37 @@ public sealed class OrderIntakePipeline
         }
 
         return new WindowResult(more, lastDurable);
+
+        async Task CompleteOldestWriteAsync()
+        {
+            var (write, batch) = inFlight.Peek();
+            var buffered = await write.ConfigureAwait(false);
+            inFlight.Dequeue();
+            Count(buffered, counters);
+            if (buffered.NewIds.Count > 0)
+            {
+                await forMarking.Writer.WriteAsync(buffered.NewIds, stop.Token).ConfigureAwait(false);
+            }
+
+            foreach (var page in batch)
+            {
+                foreach (var order in page.Orders)
+                {
+                    if (order is not null && (lastDurable is null || order.ChangedAt > lastDurable))
+                    {
+                        lastDurable = order.ChangedAt;
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>
     /// Buffers pages in one write: valid orders with the task the router chose, invalid ones as FAILED for a person, together
-    /// with <paramref name="markedAtSource"/>. Returns the ids of the orders that were new (they still need marking at the source).
+    /// with <paramref name="markedAtSource"/>. Counts the pages and rejected orders now; what the write did is counted by
+    /// <see cref="Count"/> once it completes (writes may run at once).
     /// </summary>
-    private async Task<List<string>> BufferPagesAsync(OrderPartition partition, List<OrderPage> batch, List<string> markedAtSource, Counters counters, CancellationToken cancellationToken)
+    private async Task<BufferedPages> BufferPagesAsync(OrderPartition partition, List<OrderPage> batch, List<string> markedAtSource, Counters counters, CancellationToken cancellationToken)
     {
         var rows = new List<OrderToBuffer>();
         var traceIds = new List<string?>();
@@ -369,7 +400,7 @@ public sealed class OrderIntakePipeline
 
         if (rows.Count == 0 && markedAtSource.Count == 0)
         {
-            return [];
+            return new BufferedPages(rows, traceIds, []);
         }
 
         var outcomes = await _buffer.WriteAsync(new OrderBufferWrite(_source.Name, _time.GetUtcNow()) { Orders = rows, MarkedAtSource = markedAtSource, Partition = partition.Key }, cancellationToken).ConfigureAwait(false);
@@ -378,24 +409,29 @@ public sealed class OrderIntakePipeline
             throw new InvalidOperationException($"The order buffer returned {outcomes.Count} outcomes for {rows.Count} orders.");
         }
 
-        var newIds = new List<string>(outcomes.Count);
+        return new BufferedPages(rows, traceIds, outcomes);
+    }
+
+    /// <summary>Counts what a completed write did and collects its new orders (to be marked at the source) on it.</summary>
+    private void Count(BufferedPages buffered, Counters counters)
+    {
         var duplicates = 0;
         var tasks = 0;
-        for (var i = 0; i < outcomes.Count; i++)
+        for (var i = 0; i < buffered.Outcomes.Count; i++)
         {
-            if (!outcomes[i].Inserted)
+            if (!buffered.Outcomes[i].Inserted)
             {
                 duplicates++;
                 continue;
             }
 
-            var row = rows[i];
-            counters.Gaps?.Add(new IntakeGap(row.Order.OrderId, row.Order.ChangedAt, traceIds[i]));
-            newIds.Add(row.Order.OrderId);
+            var row = buffered.Rows[i];
+            counters.Gaps?.Add(new IntakeGap(row.Order.OrderId, row.Order.ChangedAt, buffered.TraceIds[i]));
+            buffered.NewIds.Add(row.Order.OrderId);
             if (row.Error is not null)
             {
                 counters.Rejected++;
-                Log.OrderInvalid(_logger, _source.Name, row.Order.OrderId, row.Error, traceIds[i]);
+                Log.OrderInvalid(_logger, _source.Name, row.Order.OrderId, row.Error, buffered.TraceIds[i]);
             }
             else if (row.Flow is not null)
             {
@@ -403,12 +439,11 @@ public sealed class OrderIntakePipeline
             }
         }
 
-        counters.Inserted += newIds.Count;
+        counters.Inserted += buffered.NewIds.Count;
         counters.Duplicates += duplicates;
         Interlocked.Add(ref counters.TasksCreated, tasks);
-        _metrics?.OrdersTaken.Add(newIds.Count, Tag("source", _source.Name), Tag("outcome", "inserted"));
+        _metrics?.OrdersTaken.Add(buffered.NewIds.Count, Tag("source", _source.Name), Tag("outcome", "inserted"));
         _metrics?.OrdersTaken.Add(duplicates, Tag("source", _source.Name), Tag("outcome", "duplicate"));
-        return newIds;
     }
 
     /// <summary>Routes an order; a router that throws leaves the order without a task, and the next poll's repair routes it again.</summary>
@@ -524,6 +559,13 @@ public sealed class OrderIntakePipeline
     }
 
     private readonly record struct WindowResult(bool More, DateTimeOffset? LastDurable);
+
+    /// <summary>One buffer write: the rows sent, the source's trace id of each, what the buffer did with each, and (filled when
+    /// counted) the ids of the new orders.</summary>
+    private sealed record BufferedPages(List<OrderToBuffer> Rows, List<string?> TraceIds, IReadOnlyList<OrderInsertOutcome> Outcomes)
+    {
+        public List<string> NewIds { get; } = [];
+    }
 
     private sealed class LeaseHolder(JobLease lease)
     {

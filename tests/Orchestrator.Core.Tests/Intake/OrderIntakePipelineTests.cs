@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using NSubstitute;
 using Orchestrator.Intake;
 using Orchestrator.Storage;
 using Orchestrator.Storage.Sqlite;
@@ -379,6 +380,76 @@ public sealed class OrderIntakePipelineTests : SqliteStorageTest
         Assert.Equal((0, 2), (soon.Marked, later.Marked));
         Assert.Equal(["A1", "A2"], source.Marked.Order());
         Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None));
+    }
+
+    /// <summary>Writes of one poll run at once up to <see cref="OrderIntakeOptions.WritesInFlight"/>, each in its own transaction
+    /// (a server inserts one batch while the next is sent), never more; however they interleave, every order is buffered, marked
+    /// and tasked once, and the watermark moves.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task PollAsync_WritesInFlight_OverlapUpToTheLimitAndTakeEveryOrderOnce(int writesInFlight)
+    {
+        var source = new ScriptedOrderSource();
+        for (var i = 0; i < 90; i++)
+        {
+            source.Add($"O{i:D4}", Time.GetUtcNow().AddMinutes(-30).AddSeconds(i));
+        }
+
+        var inner = Storage.OrderBuffer;
+        var active = 0;
+        var mostActive = 0;
+        var started = 0;
+        var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var buffer = Substitute.For<IOrderBufferStore>();
+        buffer.WriteAsync(Arg.Any<OrderBufferWrite>(), Arg.Any<CancellationToken>()).Returns(call => Write(call.Arg<OrderBufferWrite>(), call.Arg<CancellationToken>()));
+        buffer.SetMarkedAtSourceAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<string>>(), Arg.Any<DateTimeOffset>(), Arg.Any<CancellationToken>()).Returns(call => inner.SetMarkedAtSourceAsync(call.ArgAt<string>(0), call.ArgAt<IReadOnlyList<string>>(1), call.ArgAt<DateTimeOffset>(2), call.ArgAt<CancellationToken>(3)));
+        buffer.GetNotMarkedAtSourceAsync(Arg.Any<NotMarkedQuery>(), Arg.Any<CancellationToken>()).Returns(call => inner.GetNotMarkedAtSourceAsync(call.Arg<NotMarkedQuery>(), call.Arg<CancellationToken>()));
+        buffer.GetWithoutTaskAsync(Arg.Any<string>(), Arg.Any<int>(), Arg.Any<CancellationToken>()).Returns(call => inner.GetWithoutTaskAsync(call.ArgAt<string>(0), call.ArgAt<int>(1), call.ArgAt<CancellationToken>(2)));
+        buffer.CreateTasksAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<OrderTaskRequest>>(), Arg.Any<CancellationToken>()).Returns(call => inner.CreateTasksAsync(call.ArgAt<string>(0), call.ArgAt<IReadOnlyList<OrderTaskRequest>>(1), call.ArgAt<CancellationToken>(2)));
+        var pipeline = new OrderIntakePipeline(source, buffer, Storage.JobLocks, Storage.Watermarks, new EvenOddRouter(), Configure(new OrderIntakeOptions { PageSize = 10, PrefetchPages = 1, WritesInFlight = writesInFlight }, "host-a"), Time);
+
+        var result = await pipeline.PollAsync(OrderPartition.All, CancellationToken.None);
+
+        Assert.Equal(writesInFlight, mostActive);
+        Assert.Equal((IntakeOutcome.Completed, 90, 90, 0, 90, 90), (result.Outcome, result.Fetched, result.Inserted, result.Duplicates, result.Marked, result.TasksCreated));
+        Assert.Equal(90, source.Marked.Distinct().Count());
+        Assert.Equal(90, (await Counts())[OrderStatus.New]);
+        Assert.Empty(await Storage.OrderBuffer.GetNotMarkedAtSourceAsync("shop", 10, CancellationToken.None));
+        Assert.Equal(Time.GetUtcNow(), await Storage.Watermarks.GetAsync("shop", "*", CancellationToken.None));
+
+        // The first writes wait (at most 10 s) until as many as allowed have started, so an overlap is seen whenever it is allowed.
+        async Task<IReadOnlyList<OrderInsertOutcome>> Write(OrderBufferWrite write, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref active);
+            InterlockedMax(ref mostActive, now);
+            if (Interlocked.Increment(ref started) >= writesInFlight)
+            {
+                allStarted.TrySetResult();
+            }
+
+            await Task.WhenAny(allStarted.Task, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken));
+            try
+            {
+                return await inner.WriteAsync(write, cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref active);
+            }
+        }
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+            {
+                if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+                {
+                    return;
+                }
+            }
+        }
     }
 
     [Fact]
