@@ -22,7 +22,8 @@ namespace Orchestrator.Intake;
 /// <para><b>Nothing lost</b>: a crash after buffering and before marking or task creation is repaired at the start of the
 /// next poll. An order with an id but invalid lines is buffered as FAILED, held for a person, never dropped.</para>
 /// <para><b>One durable write per step</b>: the pages fetched so far are buffered, with their tasks, in one transaction that
-/// also records the marks the source confirmed since the previous write. Fetching, buffering and marking run as a bounded
+/// also records the marks the source confirmed since the earlier writes; up to <see cref="OrderIntakeOptions.WritesInFlight"/>
+/// such writes run at once and are taken in the order they started. Fetching, buffering and marking run as a bounded
 /// pipeline (<see cref="Channel"/>) so a slow store holds the source back instead of filling memory.</para>
 /// </remarks>
 public sealed class OrderIntakePipeline
