@@ -2,7 +2,6 @@ using Orchestrator.Sandbox.Faults;
 using Orchestrator.Storage;
 using Orchestrator.Storage.Sqlite;
 using Orchestrator.Sync;
-using Orchestrator.Wes;
 
 namespace Orchestrator.EndToEnd.Tests;
 
@@ -108,7 +107,7 @@ public sealed class IncrementalChannelSyncTests
         await using var reopened = await SqliteOrchestratorStorage.OpenAsync(
             new SqliteStorageOptions { ConnectionString = $"Data Source={Path.Combine(env.Folder, "o.db")}" }, TimeProvider.System, null, Ct);
         var restarted = new IncrementalChannelSync(
-            env.Workflow(), WesClient(env), reopened.Watermarks, new IncrementalChannelSyncOptions());
+            env.Workflow(), env.WesClient(), reopened.Watermarks, new IncrementalChannelSyncOptions());
         var writes = env.Sandbox.Coupang.QuantityWrites;
 
         var result = await restarted.RunAsync("incremental", lease, Ct);
@@ -134,7 +133,7 @@ public sealed class IncrementalChannelSyncTests
         env.Sandbox.Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { Method = "GET", PathContains = "/v1/stock", Skip = 1, Times = int.MaxValue, StatusCode = 503 });
         var options = SyncEnvironment.Options();
         options.CollectAttempts = 1;
-        var failed = await new IncrementalChannelSync(env.Workflow(options), WesClient(env), env.Storage.Watermarks, new IncrementalChannelSyncOptions())
+        var failed = await new IncrementalChannelSync(env.Workflow(options), env.WesClient(), env.Storage.Watermarks, new IncrementalChannelSyncOptions())
             .RunAsync("incremental", lease, Ct);
 
         Assert.False(failed.Succeeded);
@@ -221,13 +220,7 @@ public sealed class IncrementalChannelSyncTests
     }
 
     private static IncrementalChannelSync Incremental(SyncEnvironment env, IncrementalChannelSyncOptions? options = null, TimeProvider? time = null) =>
-        new(env.Workflow(), WesClient(env), env.Storage.Watermarks, options ?? new IncrementalChannelSyncOptions(), time);
-
-    private static Orchestrator.Warehouse.IWesClient WesClient(SyncEnvironment env) =>
-        WesClientFactory.Create(new HttpClient(), new WesClientOptions
-        {
-            BaseAddress = env.Sandbox.Wes.BaseAddress, ApiKey = env.Sandbox.Wes.ApiKey, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerSecond = 1_000, Burst = 1_000,
-        });
+        new(env.Workflow(), env.WesClient(), env.Storage.Watermarks, options ?? new IncrementalChannelSyncOptions(), time);
 
     private static async Task<JobLease> LeaseAsync(SqliteOrchestratorStorage storage, TimeSpan? duration = null) =>
         await storage.JobLocks.TryAcquireAsync(LockName, "test-" + Guid.NewGuid().ToString("N")[..6], duration ?? TimeSpan.FromMinutes(10), DateTimeOffset.UtcNow, Ct)

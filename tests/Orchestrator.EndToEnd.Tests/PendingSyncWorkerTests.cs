@@ -4,7 +4,6 @@ using Orchestrator.Sandbox.Faults;
 using Orchestrator.Storage;
 using Orchestrator.Sync;
 using Orchestrator.Warehouse;
-using Orchestrator.Wes;
 
 namespace Orchestrator.EndToEnd.Tests;
 
@@ -216,7 +215,7 @@ public sealed class PendingSyncWorkerTests
         var sku = env.Items[0].SkuCode;
         env.Sandbox.Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Times = int.MaxValue });
         var clock = new TestClock(DateTimeOffset.UtcNow);
-        var worker = Worker(env, clock, wes: Wes(env));
+        var worker = Worker(env, clock, wes: env.WesClient());
         var update = new WesStockUpdate("inv-wes-0001", SyncEnvironment.Warehouse, sku, 77, Reason: "cycle count");
 
         var deliveredAtOnce = await worker.PushToWesAsync(update, Ct);
@@ -244,7 +243,7 @@ public sealed class PendingSyncWorkerTests
         clock.Advance(TimeSpan.FromMinutes(2));
         var applied = env.Sandbox.Wes.Applied;
 
-        var result = await Worker(env, clock, wes: Wes(env)).RunOnceAsync(Ct);
+        var result = await Worker(env, clock, wes: env.WesClient()).RunOnceAsync(Ct);
 
         Assert.Equal(new PendingSyncWorkerResult(2, 1, 0, 0, 1, 0), result);
         Assert.Equal(9, env.Sandbox.Wes.Get(SyncEnvironment.Warehouse, sku)!.OnHand);
@@ -256,7 +255,7 @@ public sealed class PendingSyncWorkerTests
     {
         await using var env = await SyncEnvironment.StartAsync(skus: 20, drift: 0);
         var sku = env.Items[1].SkuCode;
-        var worker = Worker(env, wes: Wes(env));
+        var worker = Worker(env, wes: env.WesClient());
 
         var delivered = await worker.PushToWesAsync(new WesStockUpdate("inv-wes-0002", SyncEnvironment.Warehouse, sku, 12), Ct);
 
@@ -305,10 +304,6 @@ public sealed class PendingSyncWorkerTests
             options ?? new PendingSyncWorkerOptions { RetryBaseDelay = TimeSpan.FromSeconds(10) },
             wes,
             timeProvider: clock);
-
-    private static IWesClient Wes(SyncEnvironment env) => WesClientFactory.Create(
-        new HttpClient(),
-        new WesClientOptions { BaseAddress = env.Sandbox.Wes.BaseAddress, ApiKey = env.Sandbox.Wes.ApiKey, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerSecond = 1_000, Burst = 1_000 });
 
     private static async Task<PendingSyncWorkerResult> DrainAsync(PendingSyncWorker worker)
     {

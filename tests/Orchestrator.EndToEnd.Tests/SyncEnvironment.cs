@@ -6,11 +6,14 @@ using Orchestrator.Channels.Cafe24;
 using Orchestrator.Channels.Coupang;
 using Orchestrator.Channels.Naver;
 using Orchestrator.Notifications;
+using Orchestrator.Reconciliation;
 using Orchestrator.Sandbox;
 using Orchestrator.Sandbox.Catalog;
 using Orchestrator.Stock;
+using Orchestrator.Storage;
 using Orchestrator.Storage.Sqlite;
 using Orchestrator.Sync;
+using Orchestrator.Warehouse;
 using Orchestrator.Wes;
 
 namespace Orchestrator.EndToEnd.Tests;
@@ -71,9 +74,33 @@ internal sealed class SyncEnvironment : IAsyncDisposable
         return Math.Max(0, row.OnHand - row.Reserved);
     }
 
+    /// <summary>Starts 60 SKUs without channel drift, with the inventory book holding what the WES holds, except for
+    /// <paramref name="zeroInInventory"/> SKUs in stock that the book holds at 0 (the reconciliation tests' start).</summary>
+    public static async Task<SyncEnvironment> StartWithInventoryAsync(int zeroInInventory = 0)
+    {
+        var env = await StartAsync(skus: 60, drift: 0);
+        var zeroed = env.Items.Where(i => i.Quantity > 0).Take(zeroInInventory).Select(i => i.SkuCode).ToHashSet(StringComparer.Ordinal);
+        await env.Storage.LoadInventoryAsync(
+            env.Items.Select(i => new InventoryPosition(Warehouse, i.SkuCode, zeroed.Contains(i.SkuCode) ? 0 : env.Sandbox.Wes.Get(Warehouse, i.SkuCode)!.OnHand, 0, 0, null, 0, DateTimeOffset.UtcNow)).ToList(),
+            TestContext.Current.CancellationToken);
+        return env;
+    }
+
+    /// <summary>The real WES client over loopback HTTP to the WES simulator, quick to retry.</summary>
+    public IWesClient WesClient(int pageSize = 1_000) => WesClientFactory.Create(
+        new HttpClient(),
+        new WesClientOptions { BaseAddress = Sandbox.Wes.BaseAddress, ApiKey = Sandbox.Wes.ApiKey, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerSecond = 1_000, Burst = 1_000, PageSize = pageSize });
+
+    /// <summary>WF-RECON-WES over this environment's WES client and SQLite stores.</summary>
+    public WesReconciliationWorkflow Reconciliation(int pageSize = 1_000) => new(
+        WesClient(pageSize),
+        new WesReconciliationStores(Storage.Inventory, Storage.DiscrepancyLog, Storage.ReconciliationTasks, Storage.AllocationPauses, Storage.PendingSync, Storage.SyncRuns),
+        new WesReconciliationOptions { WarehouseId = Warehouse },
+        alerts: Alerts);
+
     public ChannelSyncWorkflow Workflow(ChannelSyncOptions? options = null) => new(
         Channels,
-        WesClientFactory.Create(new HttpClient(), new WesClientOptions { BaseAddress = Sandbox.Wes.BaseAddress, ApiKey = Sandbox.Wes.ApiKey, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerSecond = 1_000, Burst = 1_000 }),
+        WesClient(),
         new SyncStores(Storage.SyncRuns, Storage.PendingSync, Storage.AllocationPauses),
         options ?? Options(),
         alerts: Alerts);

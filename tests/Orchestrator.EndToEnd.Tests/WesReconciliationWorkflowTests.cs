@@ -4,7 +4,6 @@ using Orchestrator.Sandbox.Faults;
 using Orchestrator.Storage;
 using Orchestrator.Sync;
 using Orchestrator.Warehouse;
-using Orchestrator.Wes;
 
 namespace Orchestrator.EndToEnd.Tests;
 
@@ -21,13 +20,13 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_InventoryHasStockWesHasNone_PausesSkuAlertsAndChannelsSellZero()
     {
-        await using var env = await StartAsync();
+        await using var env = await SyncEnvironment.StartWithInventoryAsync();
         var listing = env.Sandbox.Coupang.Listings.First(l => env.Sellable(l.SkuCode) > 0);
         var sku = listing.SkuCode;
         var inventoryBefore = (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand;
         env.Sandbox.Wes.Seed(Wh, [(sku, 0, 0, null)]);
 
-        var result = await Reconciliation(env).RunAsync("manual", Ct);
+        var result = await env.Reconciliation().RunAsync("manual", Ct);
 
         Assert.Equal(SyncRunState.Completed, result.State);
         Assert.Equal(1, result.ByCase[ReconciliationCase.InventoryOnlyStock]);
@@ -55,10 +54,10 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_WesHasStockInventoryHasNone_FixesInventoryAndSchedulesFullSyncPastThreshold()
     {
-        await using var env = await StartAsync(zeroInInventory: 12);
+        await using var env = await SyncEnvironment.StartWithInventoryAsync(zeroInInventory: 12);
         var zeroed = env.Items.Where(i => i.Quantity > 0).Take(12).Select(i => i.SkuCode).ToList();
 
-        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+        var result = await env.Reconciliation().RunAsync("schedule", Ct);
 
         Assert.Equal(SyncRunState.Completed, result.State);
         Assert.Equal(12, result.ByCase[ReconciliationCase.WesOnlyStock]);
@@ -76,14 +75,14 @@ public sealed class WesReconciliationWorkflowTests
         Assert.Equal(WesReconciliationWorkflow.FullSyncKind, job.Item.Kind);
         Assert.Contains(result.Alerts, a => a.Kind == AlertKind.MassMismatch && a.Message.Contains("ERR-INV-003", StringComparison.Ordinal));
 
-        var again = await Reconciliation(env).RunAsync("schedule", Ct);
+        var again = await env.Reconciliation().RunAsync("schedule", Ct);
         Assert.Empty(again.Discrepancies);
     }
 
     [Fact]
     public async Task FullSyncJob_ScheduledByMassWesOnlyCase_RunsFromQueueSetsInventoryToWesWithoutDoubleCountingAndReplaysNothing()
     {
-        await using var env = await StartAsync(zeroInInventory: 12);
+        await using var env = await SyncEnvironment.StartWithInventoryAsync(zeroInInventory: 12);
         var zeroed = env.Items.Where(i => i.Quantity > 0).Take(12).Select(i => i.SkuCode).ToHashSet(StringComparer.Ordinal);
         var others = env.Items.Select(i => i.SkuCode).Where(s => !zeroed.Contains(s) && env.Sandbox.Wes.Get(Wh, s)!.OnHand > 0).ToList();
 
@@ -95,7 +94,7 @@ public sealed class WesReconciliationWorkflowTests
             await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, onHand + 1, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
         }
 
-        var workflow = Reconciliation(env);
+        var workflow = env.Reconciliation();
         var result = await workflow.RunAsync("schedule", Ct);
         Assert.True(result.FullSyncScheduled);
         foreach (var sku in drifted)
@@ -112,7 +111,7 @@ public sealed class WesReconciliationWorkflowTests
             [],
             env.Storage.PendingSync,
             new PendingSyncWorkerOptions { Target = WesReconciliationWorkflow.FullSyncTarget },
-            WesClient(env),
+            env.WesClient(),
             handlers: new Dictionary<string, PendingSyncItemHandler> { [WesReconciliationWorkflow.FullSyncKind] = workflow.HandleFullSyncItemAsync });
         var pass = await worker.RunOnceAsync(Ct);
 
@@ -158,8 +157,8 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task PendingSyncWorker_FullSyncItemWhileWesDown_RetriesWithBackoffNotDeadLettered()
     {
-        await using var env = await StartAsync(zeroInInventory: 12);
-        var workflow = Reconciliation(env);
+        await using var env = await SyncEnvironment.StartWithInventoryAsync(zeroInInventory: 12);
+        var workflow = env.Reconciliation();
         Assert.True((await workflow.RunAsync("schedule", Ct)).FullSyncScheduled);
         env.Sandbox.Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Times = int.MaxValue });
 
@@ -177,9 +176,9 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_FewWesOnlySkus_FixesThemWithoutFullSync()
     {
-        await using var env = await StartAsync(zeroInInventory: 2);
+        await using var env = await SyncEnvironment.StartWithInventoryAsync(zeroInInventory: 2);
 
-        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+        var result = await env.Reconciliation().RunAsync("schedule", Ct);
 
         Assert.Equal(2, result.ByCase[ReconciliationCase.WesOnlyStock]);
         Assert.False(result.FullSyncScheduled);
@@ -189,11 +188,11 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_DivergenceOverFivePercent_CreatesTaskAndCountResyncsBothSides()
     {
-        await using var env = await StartAsync();
+        await using var env = await SyncEnvironment.StartWithInventoryAsync();
         const string sku = "SKU-RECON-DIV";
         env.Sandbox.Wes.Seed(Wh, [(sku, 80, 0, null)]);
         await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 100, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
-        var workflow = Reconciliation(env);
+        var workflow = env.Reconciliation();
 
         var result = await workflow.RunAsync("schedule", Ct);
 
@@ -225,11 +224,11 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task ResyncCountedTasksAsync_TaskCountedElsewhere_SetsBothSidesToTheCount()
     {
-        await using var env = await StartAsync();
+        await using var env = await SyncEnvironment.StartWithInventoryAsync();
         const string sku = "SKU-RECON-CNT";
         env.Sandbox.Wes.Seed(Wh, [(sku, 40, 0, null)]);
         await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 50, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
-        var workflow = Reconciliation(env);
+        var workflow = env.Reconciliation();
         var result = await workflow.RunAsync("schedule", Ct);
         var taskId = Assert.Single(result.Actions, a => a.Action is CreateReconciliationTaskAction).TaskId!.Value;
         await env.Storage.ReconciliationTasks.RecordCountAsync(taskId, 45, "handheld", DateTimeOffset.UtcNow, Ct);
@@ -245,11 +244,11 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task ApplyCountAsync_WesDownDuringResync_TaskStaysCountedAndNextResyncFinishes()
     {
-        await using var env = await StartAsync();
+        await using var env = await SyncEnvironment.StartWithInventoryAsync();
         const string sku = "SKU-RECON-RETRY";
         env.Sandbox.Wes.Seed(Wh, [(sku, 20, 0, null)]);
         await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 30, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
-        var workflow = Reconciliation(env);
+        var workflow = env.Reconciliation();
         var taskId = Assert.Single((await workflow.RunAsync("schedule", Ct)).Actions, a => a.Action is CreateReconciliationTaskAction).TaskId!.Value;
         env.Sandbox.Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Method = "PUT", Times = int.MaxValue });
 
@@ -273,13 +272,13 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_WesCommitNotApplied_CommitsReservationOnceAndSecondRunChangesNothing()
     {
-        await using var env = await StartAsync();
+        await using var env = await SyncEnvironment.StartWithInventoryAsync();
         const string sku = "SKU-RECON-COMMIT";
         env.Sandbox.Wes.Seed(Wh, [(sku, 10, 3, "A-01-01")]);
         await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 10, 3, 0, "A-01-01", 0, DateTimeOffset.UtcNow)], Ct);
-        var wes = WesClient(env);
+        var wes = env.WesClient();
         await wes.CommitAsync(new WesStockOperation("wes-pick-0001", Wh, [new WesLine(sku, 3)], "ORDER-1"), Ct);
-        var workflow = Reconciliation(env);
+        var workflow = env.Reconciliation();
 
         var first = await workflow.RunAsync("schedule", Ct);
 
@@ -308,12 +307,12 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_LocationDiffers_RecordsTheWesLocationInInventory()
     {
-        await using var env = await StartAsync();
+        await using var env = await SyncEnvironment.StartWithInventoryAsync();
         const string sku = "SKU-RECON-LOC";
         env.Sandbox.Wes.Seed(Wh, [(sku, 5, 0, "B-02-03")]);
         await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 5, 0, 0, "A-01-01", 0, DateTimeOffset.UtcNow)], Ct);
 
-        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+        var result = await env.Reconciliation().RunAsync("schedule", Ct);
 
         Assert.Equal(1, result.ByCase[ReconciliationCase.LocationOnly]);
         var position = (await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!;
@@ -324,10 +323,10 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_WesDown_EndsInErrorWithAlertAndChangesNothing()
     {
-        await using var env = await StartAsync(zeroInInventory: 3);
+        await using var env = await SyncEnvironment.StartWithInventoryAsync(zeroInInventory: 3);
         env.Sandbox.Wes.Faults.Add(new FaultRule(SandboxFaultKind.Status) { StatusCode = 503, Times = int.MaxValue });
 
-        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+        var result = await env.Reconciliation().RunAsync("schedule", Ct);
 
         Assert.Equal(SyncRunState.Error, result.State);
         Assert.Contains("ERR-INV-004", result.Error, StringComparison.Ordinal);
@@ -339,10 +338,10 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_LoggedDiscrepancy_IsAppendedOncePerDetection()
     {
-        await using var env = await StartAsync();
+        await using var env = await SyncEnvironment.StartWithInventoryAsync();
         var sku = env.Items.First(i => i.Quantity > 0).SkuCode;
         env.Sandbox.Wes.Seed(Wh, [(sku, 0, 0, null)]);
-        var workflow = Reconciliation(env);
+        var workflow = env.Reconciliation();
 
         var first = await workflow.RunAsync("schedule", Ct);
         var second = await workflow.RunAsync("schedule", Ct);
@@ -360,13 +359,13 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_WesCommitWithoutReservationInInventory_IsRefusedAlertedAndLeftOpen()
     {
-        await using var env = await StartAsync();
+        await using var env = await SyncEnvironment.StartWithInventoryAsync();
         const string sku = "SKU-RECON-NORES";
         env.Sandbox.Wes.Seed(Wh, [(sku, 10, 3, null)]);
         await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 10, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
-        await WesClient(env).CommitAsync(new WesStockOperation("wes-pick-0002", Wh, [new WesLine(sku, 3)], "ORDER-2"), Ct);
+        await env.WesClient().CommitAsync(new WesStockOperation("wes-pick-0002", Wh, [new WesLine(sku, 3)], "ORDER-2"), Ct);
 
-        var result = await Reconciliation(env).RunAsync("schedule", Ct);
+        var result = await env.Reconciliation().RunAsync("schedule", Ct);
 
         Assert.Equal(SyncRunState.Completed, result.State);
         var refused = Assert.Single(result.Actions);
@@ -382,7 +381,7 @@ public sealed class WesReconciliationWorkflowTests
     [Fact]
     public async Task RunAsync_SkuMovedWhileSnapshotIsRead_IsDeferredAndNeverOverstated()
     {
-        await using var env = await StartAsync();
+        await using var env = await SyncEnvironment.StartWithInventoryAsync();
         var sku = env.Items.Where(i => i.Quantity > 0).Select(i => i.SkuCode).Order(StringComparer.Ordinal).Last();
         var wesBefore = env.Sandbox.Wes.Get(Wh, sku)!.OnHand;
         await env.Storage.LoadInventoryAsync([new InventoryPosition(Wh, sku, 0, 0, 0, null, 0, DateTimeOffset.UtcNow)], Ct);
@@ -395,7 +394,7 @@ public sealed class WesReconciliationWorkflowTests
                 env.Sandbox.Wes.Adjust(Wh, sku, wesBefore + 5);
             }
         };
-        var workflow = Reconciliation(env, pageSize: 10);
+        var workflow = env.Reconciliation(pageSize: 10);
 
         var first = await workflow.RunAsync("schedule", Ct);
 
@@ -411,25 +410,4 @@ public sealed class WesReconciliationWorkflowTests
         Assert.Contains(second.Actions, a => a.Action is ApplyWesMovementAction && a.Status == ReconciliationActionStatus.Applied);
         Assert.True((await env.Storage.Inventory.GetPositionAsync(Wh, sku, Ct))!.OnHand <= env.Sandbox.Wes.Get(Wh, sku)!.OnHand);
     }
-
-    /// <summary>The sync environment with no drift and the inventory store loaded from the WES, the first <paramref name="zeroInInventory"/> stocked SKUs at 0.</summary>
-    private static async Task<SyncEnvironment> StartAsync(int zeroInInventory = 0)
-    {
-        var env = await SyncEnvironment.StartAsync(skus: 60, drift: 0);
-        var zeroed = env.Items.Where(i => i.Quantity > 0).Take(zeroInInventory).Select(i => i.SkuCode).ToHashSet(StringComparer.Ordinal);
-        await env.Storage.LoadInventoryAsync(
-            env.Items.Select(i => new InventoryPosition(Wh, i.SkuCode, zeroed.Contains(i.SkuCode) ? 0 : env.Sandbox.Wes.Get(Wh, i.SkuCode)!.OnHand, 0, 0, null, 0, DateTimeOffset.UtcNow)).ToList(),
-            Ct);
-        return env;
-    }
-
-    private static IWesClient WesClient(SyncEnvironment env, int pageSize = 1_000) => WesClientFactory.Create(
-        new HttpClient(),
-        new WesClientOptions { BaseAddress = env.Sandbox.Wes.BaseAddress, ApiKey = env.Sandbox.Wes.ApiKey, MaxRetries = 1, RetryDelay = TimeSpan.FromMilliseconds(10), RequestsPerSecond = 1_000, Burst = 1_000, PageSize = pageSize });
-
-    private static WesReconciliationWorkflow Reconciliation(SyncEnvironment env, int pageSize = 1_000) => new(
-        WesClient(env, pageSize),
-        new WesReconciliationStores(env.Storage.Inventory, env.Storage.DiscrepancyLog, env.Storage.ReconciliationTasks, env.Storage.AllocationPauses, env.Storage.PendingSync, env.Storage.SyncRuns),
-        new WesReconciliationOptions { WarehouseId = Wh },
-        alerts: env.Alerts);
 }
